@@ -1,0 +1,99 @@
+"""The value every command reports: one problem at one place in one object."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Path = tuple[str | int, ...]
+
+
+class Level(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRef:
+    """Identity of the Kubernetes object a finding is about."""
+
+    api_version: str | None = None
+    kind: str | None = None
+    name: str | None = None
+    namespace: str | None = None
+
+    @classmethod
+    def of(cls, data: object) -> ObjectRef:
+        if not isinstance(data, Mapping):
+            return cls()
+        meta = data.get("metadata")
+        meta = meta if isinstance(meta, Mapping) else {}
+
+        def text(value: object) -> str | None:
+            return value if isinstance(value, str) else None
+
+        return cls(
+            api_version=text(data.get("apiVersion")),
+            kind=text(data.get("kind")),
+            name=text(meta.get("name")),
+            namespace=text(meta.get("namespace")),
+        )
+
+    def __str__(self) -> str:
+        if not self.kind:
+            return ""
+        return f"{self.kind}/{self.name or '<unnamed>'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem. ``line``/``column`` are 1-based and point at the offending node."""
+
+    code: str
+    name: str
+    level: Level
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    obj: ObjectRef = field(default_factory=ObjectRef)
+    path: Path = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The versioned JSON shape of design §2."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "level": self.level.value,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "apiVersion": self.obj.api_version,
+            "kind": self.obj.kind,
+            "namespace": self.obj.namespace,
+            "objectName": self.obj.name,
+            "path": list(self.path),
+        }
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file or "", self.line or 0, self.column or 0, self.code)
+
+
+def dotted(path: Path) -> str:
+    """``spec.template.requirements[0].key``: for messages only, never for lookups."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
