@@ -49,7 +49,7 @@ def _discriminate(value: Any) -> str | None:
 def manifest_adapter() -> TypeAdapter[Any]:
     """The discriminated union over every supported (apiVersion, kind)."""
     members = tuple(Annotated[model, Tag(_tag(*key))] for key, model in MODELS.items())
-    union = Annotated[Union[members], Discriminator(_discriminate)]  # noqa: UP007 - built at run time
+    union = Annotated[Union[members], Discriminator(_discriminate)]  # type: ignore[valid-type]  # noqa: UP007 - built at run time
     return TypeAdapter(union)
 
 

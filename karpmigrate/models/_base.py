@@ -6,14 +6,23 @@ CRDs field by field (tests/models/test_crd_parity.py).
 
 from __future__ import annotations
 
+import copy
 import enum
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    ValidationError,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, ErrorDetails, PydanticCustomError, core_schema
 
 from karpmigrate.findings import Path
 
@@ -21,9 +30,71 @@ CEL_ERROR = "cel"
 
 
 class KubeModel(BaseModel):
-    """Strict like the API server with field validation "Strict": no coercion, no unknown fields."""
+    """Strict like the API server with field validation "Strict": no coercion, no unknown fields.
+
+    Before validation, as the API server's structural defaulting does
+    (apiextensions ``PruneNonNullableNullsWithoutDefaults`` then ``Default``): nulls count as
+    absent, and each absent property listed in ``crd_defaults`` gets a copy of the CRD ``default``.
+    Nested defaults follow because the inserted value is validated by its own model, so CEL rules
+    and ``required`` see the defaulted object, as upstream.
+    """
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, validate_default=False)
+
+    crd_defaults: ClassVar[Mapping[str, Any]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _structural_defaulting(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        out = {key: value for key, value in data.items() if value is not None}
+        for key, default in cls.crd_defaults.items():
+            out.setdefault(key, copy.deepcopy(default))
+        return out
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # A defaulted property is optional to the user, as in the CRD: exported schemas (kubeconform)
+        # must not demand what the API server fills in.
+        json_schema = handler.resolve_ref_schema(handler(schema))
+        required = json_schema.get("required", [])
+        for key, default in cls.crd_defaults.items():
+            if key in required:
+                required.remove(key)
+            json_schema.setdefault("properties", {}).get(key, {})["default"] = copy.deepcopy(default)
+        if "required" in json_schema and not required:
+            del json_schema["required"]
+        return json_schema
+
+
+@dataclass(frozen=True, slots=True)
+class MaxProperties:
+    """OpenAPI ``maxProperties`` for a map or object field, in validation and in the JSON Schema."""
+
+    limit: int
+
+    def _check(self, value: Any) -> Any:
+        size = len(value.model_fields_set) if isinstance(value, BaseModel) else len(value)
+        if size > self.limit:
+            raise PydanticCustomError(
+                "too_long",
+                "should have at most {max_length} properties",
+                {"max_length": self.limit, "actual_length": size},
+            )
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["maxProperties"] = self.limit
+        return json_schema
 
 
 class LenientModel(BaseModel):
@@ -110,7 +181,10 @@ def _clean_loc(loc: Sequence[str | int], tags: frozenset[str]) -> Path:
     out: list[str | int] = []
     for part in loc:
         if isinstance(part, str) and (
-            part in tags or part in ("int", "str", "bool", "float") or "[" in part or part.startswith("function-")
+            part in tags
+            or part in ("int", "str", "bool", "float")
+            or "[" in part
+            or part.startswith("function-")
         ):
             continue
         out.append(part)
@@ -127,7 +201,9 @@ def _issues_from_error(error: ErrorDetails, tags: frozenset[str]) -> Iterable[Sc
             yield SchemaIssue(path, IssueKind.CEL, message)
     elif kind == "missing":
         message = error["msg"]
-        yield SchemaIssue(path, IssueKind.REQUIRED, "Required value" if message == "Field required" else message)
+        yield SchemaIssue(
+            path, IssueKind.REQUIRED, "Required value" if message == "Field required" else message
+        )
     elif kind == "extra_forbidden":
         yield SchemaIssue(path, IssueKind.UNKNOWN_FIELD, f'unknown field "{".".join(map(str, path))}"')
     elif kind in _TYPE_NAMES:
@@ -137,20 +213,28 @@ def _issues_from_error(error: ErrorDetails, tags: frozenset[str]) -> Iterable[Sc
             f'Invalid value: "{_json_type(value)}": must be of type {_TYPE_NAMES[kind]}',
         )
     elif kind == "string_pattern_mismatch":
-        yield SchemaIssue(path, IssueKind.PATTERN, f"Invalid value: {_show(value)}: should match '{ctx['pattern']}'")
+        yield SchemaIssue(
+            path, IssueKind.PATTERN, f"Invalid value: {_show(value)}: should match '{ctx['pattern']}'"
+        )
     elif kind in ("literal_error", "enum"):
         expected = ctx.get("expected", "")
-        yield SchemaIssue(path, IssueKind.ENUM, f"Unsupported value: {_show(value)}: supported values: {expected}")
+        yield SchemaIssue(
+            path, IssueKind.ENUM, f"Unsupported value: {_show(value)}: supported values: {expected}"
+        )
     elif kind == "too_long":
         yield SchemaIssue(
-            path, IssueKind.LIMIT, f"Too many: {ctx.get('actual_length')}: must have at most {ctx.get('max_length')} items"
+            path,
+            IssueKind.LIMIT,
+            f"Too many: {ctx.get('actual_length')}: must have at most {ctx.get('max_length')} items",
         )
     elif kind == "too_short":
         yield SchemaIssue(
             path, IssueKind.LIMIT, f"Required value: should have at least {ctx.get('min_length')} items"
         )
     elif kind in _LIMITS:
-        yield SchemaIssue(path, IssueKind.LIMIT, f"Invalid value: {_show(value)}: " + _LIMITS[kind].format(**ctx))
+        yield SchemaIssue(
+            path, IssueKind.LIMIT, f"Invalid value: {_show(value)}: " + _LIMITS[kind].format(**ctx)
+        )
     elif kind == "value_error" or kind.endswith("_error"):
         yield SchemaIssue(path, IssueKind.FORMAT, str(ctx.get("error", error["msg"])))
     else:
@@ -170,5 +254,3 @@ def issues_from(exc: ValidationError, tags: Iterable[str] = ()) -> list[SchemaIs
             seen.add(key)
             out.append(issue)
     return out
-
-

@@ -78,9 +78,11 @@ class ObjectMeta(KubeModel):
         for key, value in labels.items():
             errors = qualified_name_errors(key)
             if len(value) > 63 or not LABEL_VALUE.match(value):
-                errors.append(f'Invalid value: "{value}": a valid label must be an empty string or consist of '
-                              "alphanumeric characters, '-', '_' or '.', and must start and end with an "
-                              "alphanumeric character (63 characters at most)")
+                errors.append(
+                    f'Invalid value: "{value}": a valid label must be an empty string or consist of '
+                    "alphanumeric characters, '-', '_' or '.', and must start and end with an "
+                    "alphanumeric character (63 characters at most)"
+                )
             if errors:
                 raise _format_error(f'Invalid value: "{key}": ' + "; ".join(errors))
         return labels

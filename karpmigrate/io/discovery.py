@@ -1,0 +1,125 @@
+"""Turn command-line paths into the files to read, and read them as text without guessing."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from karpmigrate.errors import InputError, UsageError
+
+EXTENSIONS = (".yaml", ".yml", ".json")
+MAX_BYTES = 50 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input: ``display`` as the user would recognise it; ``path`` None for stdin (``-``)."""
+
+    display: str
+    path: pathlib.Path | None
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source's decoded text, BOM removed (``bom`` records it so a rewrite puts it back)."""
+
+    source: Source
+    text: str
+    bom: bool
+
+
+def _walk(root: pathlib.Path, display: pathlib.PurePath) -> Iterator[Source]:
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        # An unreadable directory becomes a source whose read fails: reported, never fatal (design §3).
+        yield Source(str(display), root)
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = pathlib.Path(entry.path)
+        if entry.is_dir(follow_symlinks=True):
+            # A directory symlink either leaves the tree the user named or shows a part of it a
+            # second time (or forever, for a loop): never follow one found by recursion.
+            if not entry.is_symlink():
+                yield from _walk(path, display / entry.name)
+        elif entry.is_file(follow_symlinks=True) and entry.name.lower().endswith(EXTENSIONS):
+            yield Source(str(display / entry.name), path)
+
+
+def _expand(arg: str) -> Iterator[Source]:
+    if arg == "-":
+        yield Source("-", None)
+        return
+    path = pathlib.Path(arg)
+    if not path.exists():
+        raise UsageError(f"{arg}: no such file or directory")
+    if path.is_dir():
+        yield from _walk(path, pathlib.PurePath(arg))
+    else:
+        yield Source(str(pathlib.PurePath(arg)), path)
+
+
+def discover(args: Sequence[str]) -> list[Source]:
+    """The files named by ``args``: directories recursively, in a stable order, each file once."""
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for arg in args:
+        for source in _expand(arg):
+            identity = "-" if source.path is None else os.path.realpath(source.path)
+            if identity not in seen:
+                seen.add(identity)
+                sources.append(source)
+    return sources
+
+
+def _read_bytes(src: Source, stdin: BinaryIO | None, limit: int) -> bytes:
+    try:
+        if src.path is None:
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            return stream.read(limit + 1)
+        with open(src.path, "rb") as handle:
+            return handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=src.display, code="KV003") from None
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of the byte at ``offset``."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", errors="replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def read_source(src: Source, stdin: BinaryIO | None = None, *, max_bytes: int = MAX_BYTES) -> SourceText:
+    """Read and decode one source: UTF-8 only (Kubernetes' own decoder accepts nothing else)."""
+    data = _read_bytes(src, stdin, max_bytes)
+    if len(data) > max_bytes:
+        raise InputError(
+            f"larger than {max_bytes // (1024 * 1024)} MiB: not read", file=src.display, code="KV006"
+        )
+    bom = data.startswith(_BOM)
+    if bom:
+        data = data[len(_BOM) :]
+    elif data.startswith(_UTF16_32_BOMS):
+        message = "UTF-16/UTF-32 text: save it as UTF-8"
+        raise InputError(message, file=src.display, line=1, column=1, code="KV003")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(data, exc.start)
+        raise InputError(
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x}",
+            file=src.display,
+            line=line,
+            column=column,
+            code="KV003",
+        ) from None
+    return SourceText(src, text, bom)

@@ -1,0 +1,115 @@
+"""The ``KV`` codes of ``validate``: declared once here, referenced everywhere by attribute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from karpmigrate.findings import Finding, Level, ObjectRef, Path
+from karpmigrate.models import IssueKind
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    name: str
+    level: Level
+    summary: str
+    #: The input could not be read at all: the command exits 3 (design §2) instead of 1.
+    runtime: bool = False
+
+    def finding(
+        self,
+        message: str,
+        *,
+        file: str | None,
+        line: int | None = None,
+        column: int | None = None,
+        obj: ObjectRef | None = None,
+        path: Path = (),
+    ) -> Finding:
+        return Finding(
+            code=self.code,
+            name=self.name,
+            level=self.level,
+            message=message,
+            file=file,
+            line=line,
+            column=column,
+            obj=obj or ObjectRef(),
+            path=path,
+        )
+
+
+YAML_SYNTAX = Code("KV001", "invalid-yaml", Level.ERROR, "The file is not valid YAML.", runtime=True)
+DUPLICATE_KEY = Code("KV002", "duplicate-key", Level.ERROR, "A mapping repeats a key.", runtime=True)
+UNREADABLE = Code("KV003", "unreadable-file", Level.ERROR, "The file cannot be read as UTF-8.", runtime=True)
+TEMPLATED = Code("KV004", "templated-file", Level.INFO, "Go/Helm template expressions: skipped, not YAML.")
+TOO_COMPLEX = Code(
+    "KV005",
+    "yaml-too-complex",
+    Level.ERROR,
+    "Alias expansion or nesting beyond the safety bound.",
+    runtime=True,
+)
+TOO_LARGE = Code(
+    "KV006", "file-too-large", Level.ERROR, "The file is larger than the size bound.", runtime=True
+)
+UNSUPPORTED_KIND = Code(
+    "KV010",
+    "unsupported-karpenter-kind",
+    Level.ERROR,
+    "A Karpenter apiVersion/kind that no 1.x release serves.",
+)
+NOT_SERVED = Code(
+    "KV011",
+    "version-not-served",
+    Level.ERROR,
+    "The apiVersion is not served by the target Karpenter version.",
+)
+NO_CRD_SCHEMA = Code("KV012", "no-crd-schema", Level.WARNING, "The --crd files have no schema for this kind.")
+REQUIRED = Code("KV101", "required-value", Level.ERROR, "A required field is missing.")
+UNKNOWN_FIELD = Code(
+    "KV102", "unknown-field", Level.ERROR, "A field the schema does not declare (often a typo)."
+)
+WRONG_TYPE = Code("KV103", "wrong-type", Level.ERROR, "A value of the wrong JSON type.")
+PATTERN = Code("KV104", "pattern-mismatch", Level.ERROR, "A string that does not match the schema pattern.")
+ENUM = Code("KV105", "unsupported-value", Level.ERROR, "A value outside the schema's enum.")
+LIMIT = Code(
+    "KV106", "out-of-range", Level.ERROR, "A number, length or item count outside the schema limits."
+)
+CEL = Code(
+    "KV107", "cel-rule-failed", Level.ERROR, "An x-kubernetes-validations (CEL) rule of the CRD fails."
+)
+FORMAT = Code("KV108", "invalid-format", Level.ERROR, "An invalid name, label or annotation.")
+
+CODES: tuple[Code, ...] = (
+    YAML_SYNTAX,
+    DUPLICATE_KEY,
+    UNREADABLE,
+    TEMPLATED,
+    TOO_COMPLEX,
+    TOO_LARGE,
+    UNSUPPORTED_KIND,
+    NOT_SERVED,
+    NO_CRD_SCHEMA,
+    REQUIRED,
+    UNKNOWN_FIELD,
+    WRONG_TYPE,
+    PATTERN,
+    ENUM,
+    LIMIT,
+    CEL,
+    FORMAT,
+)
+BY_CODE: dict[str, Code] = {c.code: c for c in CODES}
+
+BY_ISSUE_KIND: dict[IssueKind, Code] = {
+    IssueKind.REQUIRED: REQUIRED,
+    IssueKind.UNKNOWN_FIELD: UNKNOWN_FIELD,
+    IssueKind.TYPE: WRONG_TYPE,
+    IssueKind.PATTERN: PATTERN,
+    IssueKind.ENUM: ENUM,
+    IssueKind.LIMIT: LIMIT,
+    IssueKind.CEL: CEL,
+    IssueKind.FORMAT: FORMAT,
+}
