@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
+from karpmigrate.io.atomic import atomic_write
 from karpmigrate.models import MODELS
 
 Layout = Literal["flat", "crds-catalog"]
@@ -40,6 +41,6 @@ def export_schemas(out_dir: Path, layout: Layout = "flat") -> list[Path]:
     for api_version, kind in MODELS:
         path = out_dir / schema_file(api_version, kind, layout)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(schema_for(api_version, kind)), encoding="utf-8")
+        atomic_write(path, render(schema_for(api_version, kind)).encode("utf-8"))
         written.append(path)
     return written

@@ -24,7 +24,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, ErrorDetails, PydanticCustomError, core_schema
 
-from karpmigrate.findings import Path
+from karpmigrate.findings import Path, dotted
 
 CEL_ERROR = "cel"
 
@@ -205,7 +205,7 @@ def _issues_from_error(error: ErrorDetails, tags: frozenset[str]) -> Iterable[Sc
             path, IssueKind.REQUIRED, "Required value" if message == "Field required" else message
         )
     elif kind == "extra_forbidden":
-        yield SchemaIssue(path, IssueKind.UNKNOWN_FIELD, f'unknown field "{".".join(map(str, path))}"')
+        yield SchemaIssue(path, IssueKind.UNKNOWN_FIELD, f'unknown field "{dotted(path)}"')
     elif kind in _TYPE_NAMES:
         yield SchemaIssue(
             path,

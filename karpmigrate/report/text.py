@@ -25,7 +25,15 @@ def _where(finding: Finding) -> str:
 
 
 def render(reports: Sequence[FileReport], stream: TextIO, *, color: bool | None = None) -> None:
-    console = Console(file=stream, no_color=color is False, force_terminal=color, soft_wrap=False, width=200)
+    console = Console(
+        file=stream,
+        no_color=color is False,
+        force_terminal=color,
+        width=200,
+        emoji=False,
+        markup=False,
+        highlight=False,
+    )
     for report in reports:
         if not report.findings:
             continue
@@ -33,7 +41,7 @@ def render(reports: Sequence[FileReport], stream: TextIO, *, color: bool | None 
             title=Text(report.file, style="bold"), title_justify="left", show_edge=False, expand=False
         )
         for column in ("location", "level", "code", "object", "path", "message"):
-            table.add_column(column, overflow="fold")
+            table.add_column(column, overflow="fold", no_wrap=column == "location")
         for finding in report.findings:
             table.add_row(
                 _where(finding),

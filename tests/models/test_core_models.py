@@ -794,9 +794,9 @@ def test_limit_messages() -> None:
 )
 def test_unknown_fields(base: str, path: Path_, value: Any) -> None:
     unknown = path if path[-1] != "budgets" else (*path, 0, "extra")
-    dotted = ".".join(map(str, unknown))
+    where = "spec.disruption.budgets[0].extra" if path[-1] == "budgets" else ".".join(map(str, unknown))
     assert issues(build_at(base, path, value)) == [
-        (unknown, IssueKind.UNKNOWN_FIELD, f'unknown field "{dotted}"')
+        (unknown, IssueKind.UNKNOWN_FIELD, f'unknown field "{where}"')
     ]
 
 
