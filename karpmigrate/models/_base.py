@@ -156,7 +156,8 @@ _LIMITS = {
 }
 
 
-def _json_type(value: object) -> str:
+def json_type(value: object) -> str:
+    """The JSON type name the API server uses in "must be of type" messages."""
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -210,7 +211,7 @@ def _issues_from_error(error: ErrorDetails, tags: frozenset[str]) -> Iterable[Sc
         yield SchemaIssue(
             path,
             IssueKind.TYPE,
-            f'Invalid value: "{_json_type(value)}": must be of type {_TYPE_NAMES[kind]}',
+            f'Invalid value: "{json_type(value)}": must be of type {_TYPE_NAMES[kind]}',
         )
     elif kind == "string_pattern_mismatch":
         yield SchemaIssue(

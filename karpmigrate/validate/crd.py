@@ -24,6 +24,7 @@ from ruamel.yaml.error import YAMLError
 from karpmigrate.errors import UsageError
 from karpmigrate.findings import Path, dotted
 from karpmigrate.models import IssueKind, SchemaIssue
+from karpmigrate.models._base import json_type
 from karpmigrate.validate import cel
 
 __all__ = ["CrdVersion", "cel_available", "load_crds", "validate_with_crd"]
@@ -205,26 +206,10 @@ def _default(value: Any, schema: Mapping[str, Any]) -> None:
 # ---------------------------------------------------------------- schema errors -> issues
 
 
-def _json_type(value: object) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
-
-
 def _quote(value: object) -> str:
     if isinstance(value, str):
         return f'"{value}"'
-    return _json_type(value) if isinstance(value, (dict, list)) or value is None else str(value).lower()
+    return json_type(value) if isinstance(value, (dict, list)) or value is None else str(value).lower()
 
 
 def _instance(error: ValidationError) -> Any:
@@ -270,7 +255,7 @@ def _issues(error: ValidationError) -> Iterator[SchemaIssue]:
     elif keyword == "type":
         wanted = " or ".join(expected) if isinstance(expected, list) else expected
         yield SchemaIssue(
-            path, IssueKind.TYPE, f'Invalid value: "{_json_type(value)}": must be of type {wanted}'
+            path, IssueKind.TYPE, f'Invalid value: "{json_type(value)}": must be of type {wanted}'
         )
     elif keyword == "enum":
         supported = ", ".join(_quote(v) for v in expected)
