@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from karpmigrate import __version__
 from karpmigrate.errors import KarpmigrateError, UsageError
+
+if TYPE_CHECKING:
+    from karpmigrate.convert import FileResult, Input, Options
+    from karpmigrate.io.discovery import Source
 
 app = typer.Typer(
     name="karpmigrate",
@@ -35,6 +41,16 @@ app.add_typer(schemas_app, name="schemas")
 class ValidateFormat(str, enum.Enum):
     text = "text"
     json = "json"
+
+
+class ConvertFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class ConvertMode(str, enum.Enum):
+    clean = "clean"
+    webhook = "webhook"
 
 
 class SchemaLayout(str, enum.Enum):
@@ -109,6 +125,157 @@ def validate(
         text.render(reports, sys.stdout)
     _summary(reports)
     raise typer.Exit(exit_code(reports))
+
+
+_AMI_ID = re.compile(r"^ami-[0-9a-z]+$")
+
+
+def _progress_allowed() -> bool:
+    # Progress is for a person at a terminal: never under CI or pre-commit, never into a pipe.
+    if os.environ.get("CI") or os.environ.get("PRE_COMMIT"):
+        return False
+    return sys.stderr is not None and sys.stderr.isatty()
+
+
+@app.command()
+def convert(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files or directories (recursive); '-' for stdin.")
+    ] = None,
+    mode: Annotated[
+        ConvertMode,
+        typer.Option(
+            "--mode", help="clean: manifests to commit; webhook: exactly what Karpenter 1.0 stores."
+        ),
+    ] = ConvertMode.clean,
+    in_place: Annotated[bool, typer.Option("-w", "--in-place", help="Rewrite the files in place.")] = False,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out-dir", help="Write the converted tree here, mirroring the input.")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if any file would change.")
+    ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of the changes.")] = False,
+    output: Annotated[
+        ConvertFormat, typer.Option("-o", "--output", help="text: notes on stderr; json: a report on stdout.")
+    ] = ConvertFormat.text,
+    alias_version: Annotated[
+        str,
+        typer.Option(
+            "--alias-version",
+            help="AMI alias version for amiFamily: latest, vYYYYMMDD, or family=version pairs "
+            "(al2023=v20240807,bottlerocket=v1.20.3).",
+        ),
+    ] = "latest",
+    keep_deprecated_annotations: Annotated[
+        bool,
+        typer.Option(
+            "--keep-deprecated-annotations", help="Leave karpenter.sh/do-not-evict and do-not-consolidate."
+        ),
+    ] = False,
+    ubuntu_ami_id: Annotated[
+        str | None, typer.Option("--ubuntu-ami-id", help="AMI ID for EC2NodeClasses with amiFamily Ubuntu.")
+    ] = None,
+    adopt_v1_defaults: Annotated[
+        bool,
+        typer.Option(
+            "--adopt-v1-defaults", help="Do not write out v0.37 defaults that v1 changed (hop limit 2)."
+        ),
+    ] = False,
+) -> None:
+    """Convert Karpenter v1beta1 manifests to v1, changing nothing else.
+
+    One file or '-' without -w/--out-dir/--check/--diff: the converted file goes to stdout.
+    Exit codes: 0 nothing to change, 1 files changed or would change, 2 usage error,
+    3 an error to act on (unparseable file, object that cannot be converted).
+    """
+    from karpmigrate.convert import AliasVersions, Mode, Options
+
+    args = _paths_or_stdin(paths)
+    actions = [flag for flag, on in (("-w", in_place), ("--out-dir", out_dir), ("--check", check)) if on]
+    if len(actions) > 1:
+        raise UsageError(f"{' and '.join(actions)} cannot be combined")
+    if diff and output is ConvertFormat.json:
+        raise UsageError("--diff and -o json cannot be combined")
+    if "-" in args and (in_place or out_dir is not None):
+        raise UsageError("standard input cannot be rewritten in place or mirrored: use '>' instead")
+    if ubuntu_ami_id is not None and not _AMI_ID.match(ubuntu_ami_id):
+        raise UsageError(f"--ubuntu-ami-id: {ubuntu_ami_id!r} is not an AMI ID (ami-0123456789abcdef0)")
+    options = Options(
+        mode=Mode(mode.value),
+        alias_version=AliasVersions.parse(alias_version),
+        keep_deprecated_annotations=keep_deprecated_annotations,
+        ubuntu_ami_id=ubuntu_ami_id,
+        adopt_v1_defaults=adopt_v1_defaults,
+    )
+    from karpmigrate.io.discovery import discover
+
+    sources = discover(args)
+    to_stdout = not (actions or diff) and output is ConvertFormat.text
+    if to_stdout and len(sources) != 1:
+        raise UsageError(
+            f"{len(sources)} files: choose -w/--in-place, --out-dir DIR, --check or --diff "
+            "(only a single file or '-' is printed to stdout)"
+        )
+    results = _run_convert(sources, options)
+    _convert_outputs(results, to_stdout=to_stdout, in_place=in_place, out_dir=out_dir, diff=diff)
+    from karpmigrate.report import convert as report
+
+    if output is ConvertFormat.json:
+        report.render_json(results, sys.stdout)
+    else:
+        report.render_notes(results, sys.stderr)
+    dry_run = not (in_place or out_dir is not None)
+    if not to_stdout or any(r.notes for r in results):
+        typer.echo(report.summary_line(results, dry_run=dry_run), err=True)
+    if any(r.failed for r in results):
+        raise typer.Exit(3)
+    raise typer.Exit(1 if any(r.changed for r in results) else 0)
+
+
+def _run_convert(sources: list[Source], options: Options) -> list[FileResult]:
+    from karpmigrate.convert import convert_inputs, read_inputs
+
+    inputs = read_inputs(sources, sys.stdin.buffer if sys.stdin is not None else None)
+    if len(sources) >= 20 and _progress_allowed():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("Reading", total=len(sources))
+
+            def counted() -> Iterator[Input]:
+                for item in inputs:
+                    progress.advance(task)
+                    yield item
+
+            return convert_inputs(counted(), options)
+    return convert_inputs(inputs, options)
+
+
+def _convert_outputs(
+    results: list[FileResult], *, to_stdout: bool, in_place: bool, out_dir: Path | None, diff: bool
+) -> None:
+    from karpmigrate.convert import writer
+
+    if diff:
+        sys.stdout.write(writer.diffs(results))
+    for result in results:
+        if to_stdout:
+            text = writer.output_text(result)
+            if text is not None and not result.errors:
+                sys.stdout.flush()
+                sys.stdout.buffer.write(writer.encoded(result, text))
+                sys.stdout.buffer.flush()
+        elif in_place:
+            if writer.write_in_place(result):
+                typer.echo(f"Rewriting {result.display}", err=True)
+        elif out_dir is not None:
+            target = writer.write_mirror(result, out_dir)
+            if target is not None and result.changed:
+                typer.echo(f"Rewriting {result.display} -> {target}", err=True)
+        elif result.changed:
+            typer.echo(f"Would rewrite {result.display}", err=True)
 
 
 def _summary(reports: list) -> None:  # type: ignore[type-arg]

@@ -97,3 +97,37 @@ def dotted(path: Path) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A finding code declared once: its ID, kebab-case name, default level and one-line summary."""
+
+    code: str
+    name: str
+    level: Level
+    summary: str
+    #: The input could not be read at all: the command exits 3 (design §2) instead of 1.
+    runtime: bool = False
+
+    def finding(
+        self,
+        message: str,
+        *,
+        file: str | None,
+        line: int | None = None,
+        column: int | None = None,
+        obj: ObjectRef | None = None,
+        path: Path = (),
+    ) -> Finding:
+        return Finding(
+            code=self.code,
+            name=self.name,
+            level=self.level,
+            message=message,
+            file=file,
+            line=line,
+            column=column,
+            obj=obj or ObjectRef(),
+            path=path,
+        )

@@ -57,9 +57,9 @@ def test_examples_are_valid(capsys):
     code, out, err = run(capsys, "validate", str(EXAMPLES), "-o", "json")
     report = json.loads(out)
     assert report["findings"] == []
-    assert report["summary"]["objects"] == 4
+    assert report["summary"]["objects"] == 6
     assert code == 0
-    assert "4 Karpenter objects in 3 files" in err
+    assert "6 Karpenter objects in 4 files" in err
 
 
 def test_invalid_object_exit_1_with_position(tmp_path, capsys):

@@ -23,6 +23,8 @@ class Source:
 
     display: str
     path: pathlib.Path | None
+    #: Where the file sits under the argument that named it (``--out-dir`` mirrors this).
+    relative: pathlib.PurePath | None = None
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,15 @@ class SourceText:
     bom: bool
 
 
-def _walk(root: pathlib.Path, display: pathlib.PurePath) -> Iterator[Source]:
+def _walk(
+    root: pathlib.Path, display: pathlib.PurePath, relative: pathlib.PurePath | None = None
+) -> Iterator[Source]:
+    relative = relative or pathlib.PurePath()
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
         # An unreadable directory becomes a source whose read fails: reported, never fatal (design §3).
-        yield Source(str(display), root)
+        yield Source(str(display), root, relative)
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -49,9 +54,9 @@ def _walk(root: pathlib.Path, display: pathlib.PurePath) -> Iterator[Source]:
             # A directory symlink either leaves the tree the user named or shows a part of it a
             # second time (or forever, for a loop): never follow one found by recursion.
             if not entry.is_symlink():
-                yield from _walk(path, display / entry.name)
+                yield from _walk(path, display / entry.name, relative / entry.name)
         elif entry.is_file(follow_symlinks=True) and entry.name.lower().endswith(EXTENSIONS):
-            yield Source(str(display / entry.name), path)
+            yield Source(str(display / entry.name), path, relative / entry.name)
 
 
 def _expand(arg: str) -> Iterator[Source]:
@@ -64,7 +69,7 @@ def _expand(arg: str) -> Iterator[Source]:
     if path.is_dir():
         yield from _walk(path, pathlib.PurePath(arg))
     else:
-        yield Source(str(pathlib.PurePath(arg)), path)
+        yield Source(str(pathlib.PurePath(arg)), path, pathlib.PurePath(path.name))
 
 
 def discover(args: Sequence[str]) -> list[Source]:

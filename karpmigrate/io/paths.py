@@ -339,3 +339,39 @@ def move(tree: Any, src: Path, dst: Path) -> None:
             _set_token(inner, dst[-1], CommentToken(entry.eol.value, CommentMark(0), None))
             entry.eol = None
     _append(container, dst[depth], entry.value, entry)
+
+
+def _shift_token(token: CommentToken, delta: int) -> CommentToken:
+    first, newline, rest = token.value.partition("\n")
+    lines = rest.splitlines(keepends=True)
+    moved = []
+    for line in lines:
+        indent = len(line) - len(line.lstrip(" "))
+        moved.append(" " * max(indent + delta, 0) + line.lstrip(" ") if line.strip() else line)
+    column = token.start_mark.column + delta if first.strip() else token.start_mark.column
+    return CommentToken(first + newline + "".join(moved), CommentMark(max(column, 0)), None)
+
+
+def transplant(node: Any, from_column: int, to_column: int) -> Any:
+    """A deep copy of ``node`` for a mapping at ``to_column`` whose keys were at ``from_column``.
+
+    Comments are stored with absolute columns; moving a block to another indentation level (a NodePool's
+    kubelet into an EC2NodeClass spec) must shift them with it, or they drift away from their lines.
+    """
+    import copy
+
+    clone = copy.deepcopy(node)
+    delta = to_column - from_column
+    if not delta:
+        return clone
+    stack = [clone]
+    while stack:
+        current = stack.pop()
+        if not isinstance(current, (CommentedMap, CommentedSeq)):
+            continue
+        for entry in current.ca.items.values():
+            for i, token in enumerate(entry):
+                if isinstance(token, CommentToken):
+                    entry[i] = _shift_token(token, delta)
+        stack.extend(current.values() if isinstance(current, CommentedMap) else current)
+    return clone

@@ -88,6 +88,8 @@ def _new_yaml(style: Style | None = None) -> YAML:
     yaml.width = _WIDE
     yaml.max_depth = MAX_DEPTH
     yaml.composer.warn_double_anchors = False
+    # `[{id: x}]` must not come back as `[id: x]` when a rule re-renders its line.
+    yaml.brace_single_entry_mapping_in_flow_sequence = True
     if style is not None:
         yaml.indent(mapping=style.mapping, sequence=style.sequence, offset=style.offset)
         yaml.explicit_start = style.explicit_start
@@ -276,7 +278,10 @@ def _render(tree: Any, style: Style) -> str:
         out = io.StringIO()
         yaml.dump(tree, out)
         text = out.getvalue()
-    return text.replace("\n", style.newline) if style.newline != "\n" else text
+    if style.newline == "\n":
+        return text
+    # Comment tokens keep the CRLF they were read with; normalise first or they come out as CR CR LF.
+    return text.replace("\r\n", "\n").replace("\n", style.newline)
 
 
 def _lines(text: str) -> list[str]:
@@ -369,6 +374,11 @@ def _finish(text: str, style: Style) -> str:
     return text if style.final_newline else text.removesuffix(style.newline)
 
 
+def render_document(tree: Any, style: Style) -> str:
+    """A new document's text in ``style`` (for documents that have no original text to splice into)."""
+    return _finish(_render(tree, style), style)
+
+
 def dump_document(parsed: ParsedDocument) -> str:
     """The document's text: the original bytes when nothing changed, else the spliced edit."""
     after = _render(parsed.tree, parsed.style)
@@ -444,6 +454,9 @@ def _find_key(mapping: CommentedMap, part: str | int) -> Any:
 
 def _position(container: CommentedBase, key: Any, *, of_key: bool) -> tuple[int, int] | None:
     data = container.lc.data
+    if data is None:
+        # A node a conversion rule created has no position: point at its container, if that has one.
+        return (container.lc.line, container.lc.col) if container.lc.line is not None else None
     if isinstance(container, CommentedSeq):
         if key in data:
             return data[key][0], data[key][1]
@@ -475,10 +488,11 @@ def locate(tree: Any, path: tuple[str | int, ...], *, key: bool = False) -> tupl
                 return where
         except KeyError:
             return where
-        where = _position(node, found, of_key=key and last)
+        # A node created by a rule has no position: keep the nearest ancestor's.
+        where = _position(node, found, of_key=key and last) or where
         if not last and isinstance(node, CommentedMap):
             # Missing deeper: report at this key, not at the first line of its block value.
-            where = _position(node, found, of_key=True)
+            where = _position(node, found, of_key=True) or where
         node = node[found]
     return where
 
@@ -492,5 +506,6 @@ __all__ = [
     "dump_document",
     "locate",
     "parse_document",
+    "render_document",
     "to_plain",
 ]

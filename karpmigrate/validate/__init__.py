@@ -13,7 +13,7 @@ from pathlib import Path as FsPath
 from typing import Any, BinaryIO
 
 from karpmigrate.errors import InputError, UsageError
-from karpmigrate.findings import Finding, ObjectRef, Path
+from karpmigrate.findings import Code, Finding, ObjectRef, Path
 from karpmigrate.io.discovery import Source, read_source
 from karpmigrate.io.documents import DocumentText, is_templated, split_documents
 from karpmigrate.io.yaml import ParsedDocument, locate, parse_document, to_plain
@@ -117,7 +117,7 @@ def _judge_object(
     api_version, kind = data.get("apiVersion"), data.get("kind")
     line, column = where.position(prefix)
 
-    def at(code: codes.Code, message: str) -> Finding:
+    def at(code: Code, message: str) -> Finding:
         return code.finding(message, file=where.file, line=line, column=column, obj=obj, path=prefix)
 
     if judge is not None:

@@ -2,43 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from karpmigrate.findings import Finding, Level, ObjectRef, Path
+from karpmigrate.findings import Code, Level
 from karpmigrate.models import IssueKind
-
-
-@dataclass(frozen=True, slots=True)
-class Code:
-    code: str
-    name: str
-    level: Level
-    summary: str
-    #: The input could not be read at all: the command exits 3 (design §2) instead of 1.
-    runtime: bool = False
-
-    def finding(
-        self,
-        message: str,
-        *,
-        file: str | None,
-        line: int | None = None,
-        column: int | None = None,
-        obj: ObjectRef | None = None,
-        path: Path = (),
-    ) -> Finding:
-        return Finding(
-            code=self.code,
-            name=self.name,
-            level=self.level,
-            message=message,
-            file=file,
-            line=line,
-            column=column,
-            obj=obj or ObjectRef(),
-            path=path,
-        )
-
 
 YAML_SYNTAX = Code("KV001", "invalid-yaml", Level.ERROR, "The file is not valid YAML.", runtime=True)
 DUPLICATE_KEY = Code("KV002", "duplicate-key", Level.ERROR, "A mapping repeats a key.", runtime=True)

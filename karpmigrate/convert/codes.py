@@ -1,0 +1,164 @@
+"""Codes of the notes ``convert`` prints: catalogue codes (spec/drift-and-lint.md) and ``KC`` ones.
+
+A note with a ``KM`` code says the conversion touched something the lint catalogue warns about (a
+split that drifts nodes, an alias that follows every AMI release, ...). ``KC`` codes belong to the
+conversion itself: an object it cannot convert, a value it had to drop. The level is the note's
+default; error-level notes make ``convert`` exit 3 (the user must act).
+"""
+
+from __future__ import annotations
+
+from karpmigrate.findings import Code, Level
+
+KUBELET_SPLIT = Code(
+    "KM101",
+    "kubelet-split-nodeclass",
+    Level.WARNING,
+    "NodePools sharing an EC2NodeClass have different kubelet settings: one EC2NodeClass per setting.",
+)
+KUBELET_MOVED = Code(
+    "KM103",
+    "kubelet-compat-annotation",
+    Level.WARNING,
+    "kubelet moved to the EC2NodeClass; the live compatibility annotation must go after apply.",
+)
+EXPIRE_AFTER = Code(
+    "KM105",
+    "expire-after-changed",
+    Level.WARNING,
+    "The effective expireAfter of a NodePool differs from what Karpenter stored.",
+)
+HOP_LIMIT = Code(
+    "KM108",
+    "implicit-hop-limit",
+    Level.INFO,
+    "v1 defaults httpPutResponseHopLimit to 1 (v1beta1: 2).",
+)
+UBUNTU_NO_TERMS = Code(
+    "KM110",
+    "ubuntu-without-ami-terms",
+    Level.ERROR,
+    "amiFamily Ubuntu without amiSelectorTerms has no v1 equivalent.",
+)
+UBUNTU_REWRITTEN = Code(
+    "KM111",
+    "ubuntu-rewritten",
+    Level.WARNING,
+    "An Ubuntu EC2NodeClass becomes amiFamily AL2 with Ubuntu's root volume.",
+)
+AMI_SELECTION = Code(
+    "KM112",
+    "ami-selection-changed",
+    Level.WARNING,
+    "The AMI selection differs from what the conversion webhook stores.",
+)
+SERVER_FIELDS = Code(
+    "KM115",
+    "server-managed-metadata",
+    Level.INFO,
+    "Fields and annotations written by the API server or Karpenter do not belong in Git.",
+)
+NODECLASS_REF = Code(
+    "KM116",
+    "nodeclassref-group",
+    Level.WARNING,
+    "nodeClassRef apiVersion becomes group (no version).",
+)
+RESTRICTED_TAG = Code(
+    "KM121",
+    "restricted-tag",
+    Level.ERROR,
+    "A tag key that v1 rejects.",
+)
+CONSOLIDATION = Code(
+    "KM131",
+    "consolidation-policy-renamed",
+    Level.INFO,
+    "WhenUnderutilized is WhenEmptyOrUnderutilized in v1, and consolidateAfter is required.",
+)
+TEMPLATE_ANNOTATION = Code(
+    "KM209",
+    "template-annotation-drift",
+    Level.WARNING,
+    "A NodePool template annotation changed: every node of the pool is replaced.",
+)
+ALIAS_LATEST = Code(
+    "KM211",
+    "alias-latest",
+    Level.INFO,
+    "An @latest alias follows every AMI release.",
+)
+DEPRECATED_ANNOTATION = Code(
+    "KM212",
+    "deprecated-annotation",
+    Level.WARNING,
+    "karpenter.sh/do-not-evict and do-not-consolidate are gone in v1: karpenter.sh/do-not-disrupt.",
+)
+
+NODECLASS_MISSING = Code(
+    "KC001",
+    "nodeclass-not-in-input",
+    Level.ERROR,
+    "The EC2NodeClass a NodePool's kubelet must move to is not among the files given.",
+)
+NODECLAIM_IN_GIT = Code(
+    "KC002",
+    "nodeclaim-in-git",
+    Level.WARNING,
+    "NodeClaims are created by Karpenter; they do not belong in Git.",
+)
+INVALID_RESULT = Code(
+    "KC003",
+    "invalid-after-conversion",
+    Level.ERROR,
+    "The converted object is not valid v1.",
+)
+AMBIGUOUS_REFERENCE = Code(
+    "KC004",
+    "ambiguous-reference",
+    Level.WARNING,
+    "Several objects of the input set have the referenced name.",
+)
+FIELD_DROPPED = Code(
+    "KC005",
+    "field-dropped",
+    Level.WARNING,
+    "A field that v1 does not have was removed.",
+)
+NOT_CONVERTIBLE = Code(
+    "KC006",
+    "not-convertible",
+    Level.ERROR,
+    "The object cannot be converted as written.",
+)
+WEBHOOK_DIFFERENCE = Code(
+    "KC007",
+    "differs-from-webhook",
+    Level.INFO,
+    "The clean manifest deliberately differs from what the conversion webhook stores.",
+)
+
+CODES: tuple[Code, ...] = (
+    KUBELET_SPLIT,
+    KUBELET_MOVED,
+    EXPIRE_AFTER,
+    HOP_LIMIT,
+    UBUNTU_NO_TERMS,
+    UBUNTU_REWRITTEN,
+    AMI_SELECTION,
+    SERVER_FIELDS,
+    NODECLASS_REF,
+    RESTRICTED_TAG,
+    CONSOLIDATION,
+    TEMPLATE_ANNOTATION,
+    ALIAS_LATEST,
+    DEPRECATED_ANNOTATION,
+    NODECLASS_MISSING,
+    NODECLAIM_IN_GIT,
+    INVALID_RESULT,
+    AMBIGUOUS_REFERENCE,
+    FIELD_DROPPED,
+    NOT_CONVERTIBLE,
+    WEBHOOK_DIFFERENCE,
+)
+BY_CODE: dict[str, Code] = {c.code: c for c in CODES}

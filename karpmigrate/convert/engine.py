@@ -1,0 +1,410 @@
+"""Run the rules over the input set: load every file, plan across documents, convert, re-assemble.
+
+Two passes, because a rule may read another document (the EC2NodeClass of a NodePool, in another
+file): the first parses only the documents that can need a change (Karpenter objects, and workloads
+whose text mentions a deprecated annotation) and builds the inventory and the kubelet plan; the
+second runs the rules and splices each changed document back into its file. A document nobody
+changed keeps its bytes, and is never round-tripped (design §3, performance issue P2).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from karpmigrate.convert import codes
+from karpmigrate.convert._base import Blocked, Context, Mode, Options
+from karpmigrate.convert.plan import Copy, Inventory, ObjectInfo, Plan, build_plan
+from karpmigrate.convert.rules import rules_for
+from karpmigrate.convert.rules.cl09_kubelet_in import kubelet_for
+from karpmigrate.errors import InputError
+from karpmigrate.findings import Finding, Level, Path
+from karpmigrate.io import paths
+from karpmigrate.io.discovery import Source, read_source
+from karpmigrate.io.documents import KARPENTER_GROUPS, DocumentText, is_templated, split_documents
+from karpmigrate.io.yaml import (
+    ParsedDocument,
+    dump_document,
+    locate,
+    parse_document,
+    to_plain,
+)
+from karpmigrate.validate import codes as vcodes
+
+#: Kinds whose pod template may carry karpenter.sh/do-not-evict (design §3, KM212).
+WORKLOAD_KINDS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"})
+DEPRECATED_ANNOTATIONS = ("karpenter.sh/do-not-evict", "karpenter.sh/do-not-consolidate")
+TARGET_VERSION = "v1"
+
+
+@dataclass(slots=True)
+class DocumentResult:
+    """One object the conversion looked at (a Karpenter object, or a workload it edited)."""
+
+    index: int
+    kind: str
+    name: str | None
+    api_from: str
+    api_to: str
+    notes: list[Finding] = field(default_factory=list)
+    converted: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "kind": self.kind,
+            "name": self.name,
+            "from": self.api_from,
+            "to": self.api_to,
+            "notes": [n.to_json() for n in self.notes],
+        }
+
+
+@dataclass(slots=True)
+class FileResult:
+    source: Source
+    #: The text as read (None when the file could not be read, or needed no look at all).
+    original: str | None = None
+    #: The converted text (None when unchanged or not converted).
+    text: str | None = None
+    bom: bool = False
+    documents: list[DocumentResult] = field(default_factory=list)
+    #: File-level problems: unreadable, unparseable, templated.
+    errors: list[Finding] = field(default_factory=list)
+    skipped: str | None = None
+
+    @property
+    def display(self) -> str:
+        return self.source.display
+
+    @property
+    def changed(self) -> bool:
+        return self.text is not None and self.text != self.original
+
+    @property
+    def notes(self) -> list[Finding]:
+        found = list(self.errors)
+        for doc in self.documents:
+            found.extend(doc.notes)
+        return sorted(found, key=lambda f: f.sort_key)
+
+    @property
+    def failed(self) -> bool:
+        """Something the user must act on: exit 3 (design §2)."""
+        return any(n.level is Level.ERROR for n in self.notes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.display,
+            "changed": self.changed,
+            "skipped": self.skipped,
+            "errors": [e.to_json() for e in self.errors],
+            "documents": [d.to_json() for d in self.documents],
+        }
+
+
+# ---------------------------------------------------------------- loading
+
+
+@dataclass(slots=True)
+class _Object:
+    prefix: Path
+    kind: str
+    api_version: str
+    karpenter: bool
+    info: ObjectInfo | None = None
+
+
+@dataclass(slots=True)
+class _Doc:
+    text: DocumentText
+    parsed: ParsedDocument
+    objects: list[_Object]
+
+
+@dataclass(slots=True)
+class _File:
+    result: FileResult
+    docs: list[DocumentText] = field(default_factory=list)
+    parsed: dict[int, _Doc] = field(default_factory=dict)
+
+
+def _is_karpenter(api_version: object) -> bool:
+    return isinstance(api_version, str) and api_version.partition("/")[0] in KARPENTER_GROUPS
+
+
+def _wants_workloads(options: Options) -> bool:
+    return options.mode is Mode.CLEAN and not options.keep_deprecated_annotations
+
+
+def _needs_parse(doc: DocumentText, workloads: bool) -> bool:
+    if doc.is_karpenter:
+        return True
+    if doc.might_hold_karpenter and (doc.api_version is None or doc.kind == "List"):
+        return True
+    return (
+        workloads
+        and (doc.kind in WORKLOAD_KINDS or doc.kind == "List")
+        and any(marker in doc.text for marker in DEPRECATED_ANNOTATIONS)
+    )
+
+
+def _objects(tree: Any, workloads: bool) -> Iterator[_Object]:
+    candidates: list[tuple[Path, Any]] = [((), tree)]
+    if isinstance(tree, Mapping) and tree.get("kind") == "List" and isinstance(tree.get("items"), list):
+        candidates = [(("items", i), item) for i, item in enumerate(tree["items"])]
+    for prefix, node in candidates:
+        if not isinstance(node, Mapping):
+            continue
+        api_version, kind = node.get("apiVersion"), node.get("kind")
+        if not isinstance(kind, str) or not isinstance(api_version, str):
+            continue
+        if _is_karpenter(api_version):
+            yield _Object(prefix, kind, api_version, karpenter=True)
+        elif workloads and kind in WORKLOAD_KINDS:
+            yield _Object(prefix, kind, api_version, karpenter=False)
+
+
+def _input_finding(exc: InputError) -> Finding:
+    code = vcodes.BY_CODE.get(exc.code, vcodes.YAML_SYNTAX)
+    return code.finding(exc.message, file=exc.file, line=exc.line, column=exc.column)
+
+
+def _load_text(result: FileResult, text: str, options: Options, order: list[int]) -> _File:
+    loaded = _File(result)
+    display = result.display
+    if is_templated(text):
+        result.skipped = "templated"
+        result.errors.append(
+            vcodes.TEMPLATED.finding(
+                "Go/Helm template expressions: skipped (render it first: helm template ... | karpmigrate convert -)",
+                file=display,
+            )
+        )
+        return loaded
+    workloads = _wants_workloads(options)
+    loaded.docs = split_documents(text)
+    for doc in loaded.docs:
+        if not _needs_parse(doc, workloads):
+            continue
+        try:
+            parsed = parse_document(doc, display)
+        except InputError as exc:
+            result.errors.append(_input_finding(exc))
+            continue
+        found = list(_objects(parsed.tree, workloads))
+        if not found:
+            continue
+        for obj in found:
+            if obj.karpenter:
+                node = paths.get(parsed.tree, obj.prefix)
+                data = to_plain(node)
+                meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+                name = meta.get("name") if isinstance(meta.get("name"), str) else None
+                obj.info = ObjectInfo(
+                    (display, doc.index, obj.prefix), obj.kind, obj.api_version, name, data, node, order[0]
+                )
+                order[0] += 1
+        loaded.parsed[doc.index] = _Doc(doc, parsed, found)
+    if result.errors:
+        # One unparseable document: the file is reported and left exactly as it is (never half-converted).
+        loaded.parsed.clear()
+    return loaded
+
+
+# ---------------------------------------------------------------- converting
+
+
+def _locator(parsed: ParsedDocument, prefix: Path) -> Any:
+    def position(path: Path) -> tuple[int | None, int | None]:
+        where = locate(parsed.tree, prefix + path)
+        if where is None:
+            return None, None
+        return parsed.line + where[0] + 1, where[1] + 1
+
+    return position
+
+
+def _validate(ctx: Context, node: Any, mode: Mode) -> None:
+    from karpmigrate.models import validate_object
+
+    # The webhook never validates (spec §0.1): its output can be invalid, and the API server only
+    # rejects it on the next write. Clean output must be valid: anything else is an error.
+    level = Level.ERROR if mode is Mode.CLEAN else Level.WARNING
+    for issue in validate_object(to_plain(node)):
+        ctx.note(codes.INVALID_RESULT, f"not valid v1 after conversion: {issue.message}", issue.path, level)
+
+
+def _blocked_by_plan(ctx: Context) -> None:
+    pool = ctx.plan.pools.get(ctx.key)
+    if pool is not None and pool.blocked:
+        raise Blocked(
+            codes.NODECLASS_MISSING, f"not converted: {pool.blocked}", ctx.claim_spec + ("kubelet",)
+        )
+
+
+def _convert_object(
+    obj: _Object, parsed: ParsedDocument, file: str, options: Options, inventory: Inventory, plan: Plan
+) -> tuple[Context, bool]:
+    node = paths.get(parsed.tree, obj.prefix)
+    before = obj.info.data if obj.info is not None else to_plain(node)
+    ctx = Context(
+        options=options,
+        kind=obj.kind,
+        api_version=obj.api_version,
+        before=before,
+        key=(file, parsed.doc.index, obj.prefix),
+        inventory=inventory,
+        plan=plan,
+        locate=_locator(parsed, obj.prefix),
+        file=file,
+    )
+    version = obj.api_version.rpartition("/")[2]
+    try:
+        if obj.karpenter:
+            _blocked_by_plan(ctx)
+        for rule in rules_for(options.mode, obj.kind, version, karpenter=obj.karpenter):
+            rule.apply(node, ctx)
+    except Blocked as exc:
+        ctx.note(exc.code, exc.message, exc.path)
+        return ctx, False
+    converted_to_v1 = isinstance(node, Mapping) and str(node.get("apiVersion", "")).endswith("/v1")
+    if obj.karpenter and version != TARGET_VERSION and converted_to_v1:
+        _validate(ctx, node, options.mode)
+    return ctx, True
+
+
+_PREAMBLE = re.compile(r"\A(?:(?:[ \t]*(?:#[^\n]*)?|---[ \t]*|%[^\n]*)(?:\r?\n))*")
+
+
+def _copy_text(converted: str, original: ParsedDocument, copy_plan: Copy, source: str) -> str:
+    """A copy of the converted EC2NodeClass for one kubelet group (KM101), written in the same style.
+
+    The copy starts from the converted text, not from a fresh render, so that it looks like its original
+    (flow lists, quoting, comments); the header comments above the original are not repeated.
+    """
+    body = _PREAMBLE.sub("", converted, count=1)
+    doc = DocumentText(original.doc.index, body, original.line, original.doc.api_version, original.doc.kind)
+    parsed = parse_document(doc, "<copy>")
+    tree = parsed.tree
+    paths.set_(tree, ("metadata", "name"), copy_plan.name)
+    if paths.get(tree, ("spec", "kubelet")) is not None:
+        paths.pop(tree, ("spec", "kubelet"))
+    if copy_plan.kubelet is not None:
+        paths.set_(tree, ("spec", "kubelet"), kubelet_for(tree, copy_plan.kubelet, copy_plan.pools[0].node))
+    nl = original.style.newline
+    pools = ", ".join(str(p.name) for p in copy_plan.pools)
+    header = f"---{nl}# karpmigrate: split from {source} for NodePool {pools} (KM101: different kubelet){nl}"
+    return header + _ensure_break(dump_document(parsed), nl)
+
+
+def _ensure_break(text: str, newline: str) -> str:
+    return text if not text or text.endswith(("\n", "\r")) else text + newline
+
+
+def _convert_file(loaded: _File, options: Options, inventory: Inventory, plan: Plan) -> FileResult:
+    result = loaded.result
+    if not loaded.parsed:
+        return result
+    out: list[str] = []
+    for doc in loaded.docs:
+        entry = loaded.parsed.get(doc.index)
+        if entry is None:
+            out.append(doc.text)
+            continue
+        all_converted = True
+        copy_plans: list[tuple[Copy, str]] = []
+        for obj in entry.objects:
+            ctx, converted = _convert_object(obj, entry.parsed, result.display, options, inventory, plan)
+            all_converted &= converted
+            node = paths.get(entry.parsed.tree, obj.prefix)
+            api_to = str(node.get("apiVersion", obj.api_version)) if converted else obj.api_version
+            if obj.karpenter or ctx.notes:
+                result.documents.append(
+                    DocumentResult(
+                        doc.index,
+                        obj.kind,
+                        ctx.name,
+                        obj.api_version,
+                        api_to,
+                        sorted(ctx.notes, key=lambda f: f.sort_key),
+                        converted,
+                    )
+                )
+            class_plan = plan.classes.get(ctx.key)
+            if converted and class_plan is not None and obj.prefix == ():
+                copy_plans.extend((c, f"EC2NodeClass/{ctx.name}") for c in class_plan.copies)
+        text = dump_document(entry.parsed) if all_converted else doc.text
+        if copy_plans:
+            copies = [_copy_text(text, entry.parsed, c, source) for c, source in copy_plans]
+            text = _ensure_break(text, entry.parsed.style.newline) + "".join(copies)
+        out.append(text)
+    result.text = "".join(out)
+    return result
+
+
+# ---------------------------------------------------------------- public entry points
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One file to convert: its text, or the error that kept it from being read."""
+
+    source: Source
+    text: str | None
+    bom: bool = False
+    error: InputError | None = None
+
+
+def convert_inputs(inputs: Iterable[Input], options: Options) -> list[FileResult]:
+    """Convert a whole input set; results in input order. Pure: no file is read or written here."""
+    order = [0]
+    files: list[_File] = []
+    for item in inputs:
+        result = FileResult(item.source, original=item.text, bom=item.bom)
+        if item.error is not None or item.text is None:
+            if item.error is not None:
+                result.errors.append(_input_finding(item.error))
+            files.append(_File(result))
+            continue
+        files.append(_load_text(result, item.text, options, order))
+    inventory = Inventory(
+        obj.info for f in files for d in f.parsed.values() for obj in d.objects if obj.info is not None
+    )
+    plan = build_plan(inventory) if options.mode is Mode.CLEAN else Plan()
+    return [_convert_file(f, options, inventory, plan) for f in files]
+
+
+def read_inputs(sources: Iterable[Source], stdin: BinaryIO | None = None) -> Iterator[Input]:
+    """The I/O edge: read each source; a file that cannot be read becomes an ``Input`` with its error."""
+    for source in sources:
+        try:
+            loaded = read_source(source, stdin)
+        except InputError as exc:
+            yield Input(source, None, error=exc)
+            continue
+        yield Input(source, loaded.text, loaded.bom)
+
+
+def convert_text(text: str, options: Options | None = None, file: str = "-") -> FileResult:
+    """Convert one file's text on its own (tests, stdin)."""
+    return convert_inputs([Input(Source(file, None), text)], options or Options())[0]
+
+
+def convert_texts(texts: Mapping[str, str], options: Options | None = None) -> dict[str, FileResult]:
+    """Convert several files as one input set, keyed by their display path (tests)."""
+    inputs = [Input(Source(name, None), text) for name, text in texts.items()]
+    return {r.display: r for r in convert_inputs(inputs, options or Options())}
+
+
+__all__ = [
+    "DocumentResult",
+    "FileResult",
+    "Input",
+    "convert_inputs",
+    "convert_text",
+    "convert_texts",
+    "read_inputs",
+]
