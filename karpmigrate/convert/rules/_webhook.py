@@ -104,7 +104,8 @@ def canonical_quantities(obj: CommentedMap, path: Path) -> None:
     if not isinstance(node, Mapping):
         raise Blocked(
             codes.NOT_CONVERTIBLE,
-            f"not converted: {dotted(path)} must be a map of resource quantities (the webhook cannot decode it)",
+            f"not converted: {dotted(path)} must be a map of resource quantities (the webhook cannot "
+            "decode it)",
             path,
         )
     for key in list(node):

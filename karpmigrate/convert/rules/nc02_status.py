@@ -1,7 +1,7 @@
-"""NC-2: status.capacity/allocatable quantities are re-rendered (S-3). Upstream: nodeclaim_conversion.go:179-186.
+"""NC-2: status.capacity/allocatable quantities are re-rendered (S-3).
 
-nodeName, providerID, imageID and conditions are copied as they are; v1-only ``lastPodEventTime`` is
-not set.
+Upstream: nodeclaim_conversion.go:179-186. nodeName, providerID, imageID and conditions are copied as
+they are; v1-only ``lastPodEventTime`` is not set.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""NP-3: spec.limits quantities are canonicalised; an empty map is omitted (S-3). Upstream: nodepool_conversion.go:147-148.
+"""NP-3: spec.limits quantities are canonicalised; an empty map is omitted (S-3).
 
-``Limits`` is a ``v1.ResourceList`` with omitempty: ``1000`` is stored ``1k``, ``limits: {}`` disappears.
-``spec.weight`` is a plain ``*int32`` copy: nothing to do.
+Upstream: nodepool_conversion.go:147-148. ``Limits`` is a ``v1.ResourceList`` with omitempty: ``1000`` is
+stored ``1k``, ``limits: {}`` disappears. ``spec.weight`` is a plain ``*int32`` copy: nothing to do.
 """
 
 from __future__ import annotations

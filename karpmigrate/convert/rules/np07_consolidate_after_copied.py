@@ -1,9 +1,9 @@
-"""NP-7: Other policies keep consolidateAfter's text; absent becomes Never (S-1). Upstream: nodepool_conversion.go:155-157.
+"""NP-7: Other policies keep consolidateAfter's text; absent becomes Never (S-1).
 
-For any policy but WhenUnderutilized (WhenEmpty, empty, absent) the ``*NillableDuration`` is copied
-with its raw text; nil gives the zero struct, encoded ``Never``. ``Disruption`` has no ``omitempty``
-and ``consolidateAfter`` neither, so a NodePool without a disruption block gets
-``disruption: {consolidateAfter: Never}`` (S-6).
+Upstream: nodepool_conversion.go:155-157. For any policy but WhenUnderutilized (WhenEmpty, empty, absent)
+the ``*NillableDuration`` is copied with its raw text; nil gives the zero struct, encoded ``Never``.
+``Disruption`` has no ``omitempty`` and ``consolidateAfter`` neither, so a NodePool without a disruption
+block gets ``disruption: {consolidateAfter: Never}`` (S-6).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""NP-10: Empty taints/startupTaints lists are omitted (S-5). Upstream: nodepool_conversion.go:171-172, nodeclaim_conversion.go:144-157.
+"""NP-10: Empty taints/startupTaints lists are omitted (S-5).
 
-Both are copied unchanged (``timeAdded`` included) into ``[]v1.Taint`` fields with ``omitempty``, so
-``taints: []`` (or a null) is not written back.
+Upstream: nodepool_conversion.go:171-172, nodeclaim_conversion.go:144-157. Both are copied unchanged
+(``timeAdded`` included) into ``[]v1.Taint`` fields with ``omitempty``, so ``taints: []`` (or a null) is
+not written back.
 """
 
 from __future__ import annotations

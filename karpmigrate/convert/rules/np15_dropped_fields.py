@@ -1,4 +1,4 @@
-"""NP-15: spec.template.spec.resources does not exist in v1. Upstream: nodepool_conversion.go:168-182.
+"""NP-15: spec.template.spec.resources does not exist in v1 (spec/conversion-rules.md §2 NP-15).
 
 The v1 ``NodeClaimTemplateSpec`` has no ``resources`` (v1beta1's schema allowed no properties in it,
 ``maxProperties: 0``), so the conversion never copies it. Runs in both modes. Only a non-empty block,
