@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
+from cli_support import EXAMPLES, ROOT, run
 
-from karpmigrate import __version__, cli
-
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "fixtures" / "examples"
+from karpmigrate import __version__
 
 VALID_V1 = textwrap.dedent(
     """\
@@ -35,16 +31,6 @@ VALID_V1 = textwrap.dedent(
               values: ["spot"]
     """
 )
-
-
-def run(capsys, *args: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
-    if stdin is not None:
-        assert monkeypatch is not None
-        fake = io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8")
-        monkeypatch.setattr(sys, "stdin", fake)
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_version(capsys):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -14,11 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from karpmigrate import cli
-
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "fixtures" / "examples"
+from cli_support import EXAMPLES, run
 
 NODEPOOL = textwrap.dedent(
     """\
@@ -47,16 +42,6 @@ CONVERTED = (
     .replace("WhenUnderutilized\n", "WhenEmptyOrUnderutilized\n    consolidateAfter: 0s\n")
 )
 SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n"
-
-
-def run(capsys, *args: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
-    if stdin is not None:
-        assert monkeypatch is not None
-        fake = io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8")
-        monkeypatch.setattr(sys, "stdin", fake)
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from karpmigrate.io.yaml import (
     to_plain,
 )
 from karpmigrate.validate import codes as vcodes
+from karpmigrate.validate import input_finding
 
 #: Kinds whose pod template may carry karpenter.sh/do-not-evict (design §3, KM212).
 WORKLOAD_KINDS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"})
@@ -167,11 +168,6 @@ def _objects(tree: Any, workloads: bool) -> Iterator[_Object]:
             yield _Object(prefix, kind, api_version, karpenter=False)
 
 
-def _input_finding(exc: InputError) -> Finding:
-    code = vcodes.BY_CODE.get(exc.code, vcodes.YAML_SYNTAX)
-    return code.finding(exc.message, file=exc.file, line=exc.line, column=exc.column)
-
-
 def _load_text(result: FileResult, text: str, options: Options, order: list[int]) -> _File:
     loaded = _File(result)
     display = result.display
@@ -192,7 +188,7 @@ def _load_text(result: FileResult, text: str, options: Options, order: list[int]
         try:
             parsed = parse_document(doc, display)
         except InputError as exc:
-            result.errors.append(_input_finding(exc))
+            result.errors.append(input_finding(exc))
             continue
         found = list(_objects(parsed.tree, workloads))
         if not found:
@@ -366,7 +362,7 @@ def convert_inputs(inputs: Iterable[Input], options: Options) -> list[FileResult
         result = FileResult(item.source, original=item.text, bom=item.bom)
         if item.error is not None or item.text is None:
             if item.error is not None:
-                result.errors.append(_input_finding(item.error))
+                result.errors.append(input_finding(item.error))
             files.append(_File(result))
             continue
         files.append(_load_text(result, item.text, options, order))

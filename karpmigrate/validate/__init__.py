@@ -72,7 +72,8 @@ def _is_karpenter(api_version: object) -> bool:
     return isinstance(api_version, str) and api_version.partition("/")[0] in KARPENTER_GROUPS
 
 
-def _input_finding(exc: InputError) -> Finding:
+def input_finding(exc: InputError) -> Finding:
+    """The finding that reports a file that could not be read or parsed (KV001-KV006)."""
     code = codes.BY_CODE.get(exc.code, codes.YAML_SYNTAX)
     return code.finding(exc.message, file=exc.file, line=exc.line, column=exc.column)
 
@@ -162,7 +163,7 @@ def validate_text(
         try:
             parsed = parse_document(doc, file)
         except InputError as exc:
-            report.findings.append(_input_finding(exc))
+            report.findings.append(input_finding(exc))
             continue
         where = _Locator(parsed, file)
         for prefix, data in _objects(parsed):
@@ -187,7 +188,7 @@ def validate_sources(
             loaded = read_source(source, stdin)
         except InputError as exc:
             report = FileReport(source.display)
-            report.findings.append(_input_finding(exc))
+            report.findings.append(input_finding(exc))
             yield report
             continue
         yield validate_text(loaded.text, source.display, target=target, judge=judge)
