@@ -20,6 +20,8 @@ from karpmigrate import __version__
 from karpmigrate.errors import KarpmigrateError, UsageError
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from karpmigrate.convert import FileResult, Input, Options
     from karpmigrate.io.discovery import Source
 
@@ -261,21 +263,38 @@ def _convert_outputs(
     if diff:
         sys.stdout.write(writer.diffs(results))
     for result in results:
-        if to_stdout:
-            text = writer.output_text(result)
-            if text is not None and not result.errors:
-                sys.stdout.flush()
-                sys.stdout.buffer.write(writer.encoded(result, text))
-                sys.stdout.buffer.flush()
-        elif in_place:
-            if writer.write_in_place(result):
-                typer.echo(f"Rewriting {result.display}", err=True)
-        elif out_dir is not None:
-            target = writer.write_mirror(result, out_dir)
-            if target is not None and result.changed:
-                typer.echo(f"Rewriting {result.display} -> {target}", err=True)
-        elif result.changed:
-            typer.echo(f"Would rewrite {result.display}", err=True)
+        try:
+            _output_one(result, writer, to_stdout=to_stdout, in_place=in_place, out_dir=out_dir)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            # One unwritable file is an error of its own (exit 3); the others are still written.
+            from karpmigrate.convert.codes import CANNOT_WRITE
+
+            where = exc.filename or result.display
+            result.errors.append(
+                CANNOT_WRITE.finding(f"cannot write {where}: {exc.strerror or exc}", file=result.display)
+            )
+
+
+def _output_one(
+    result: FileResult, writer: ModuleType, *, to_stdout: bool, in_place: bool, out_dir: Path | None
+) -> None:
+    if to_stdout:
+        text = writer.output_text(result)
+        if text is not None and not result.errors:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(writer.encoded(result, text))
+            sys.stdout.buffer.flush()
+    elif in_place:
+        if writer.write_in_place(result):
+            typer.echo(f"Rewriting {result.display}", err=True)
+    elif out_dir is not None:
+        target = writer.write_mirror(result, out_dir)
+        if target is not None and result.changed:
+            typer.echo(f"Rewriting {result.display} -> {target}", err=True)
+    elif result.changed:
+        typer.echo(f"Would rewrite {result.display}", err=True)
 
 
 def _summary(reports: list) -> None:  # type: ignore[type-arg]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -98,10 +99,24 @@ def test_check_writes_nothing_and_exits_1(capsys, repo):
 def test_diff_is_a_unified_diff(capsys, repo):
     code, out, _ = run(capsys, "convert", "--diff", str(repo))
     assert code == 1
-    assert out.startswith(f"--- a/{repo / 'karpenter' / 'pool.yaml'}\n+++ b/")
+    # Absolute paths lose their leading slash: `a/tmp/...`, never `a//tmp/...`.
+    assert out.startswith(f"--- a/{str(repo / 'karpenter' / 'pool.yaml').lstrip('/')}\n+++ b/")
     assert "-apiVersion: karpenter.sh/v1beta1\n+apiVersion: karpenter.sh/v1\n" in out
     assert "svc.yaml" not in out
     assert (repo / "karpenter" / "pool.yaml").read_text() == NODEPOOL
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_diff_applies_with_git_apply(capsys, repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    code, out, _ = run(capsys, "convert", "--diff", ".")
+    assert code == 1
+    assert out.startswith("--- a/karpenter/pool.yaml\n+++ b/karpenter/pool.yaml\n")
+    (repo / "fix.patch").write_text(out)
+    subprocess.run(["git", "apply", "--unsafe-paths", "fix.patch"], cwd=repo, check=True)
+    (repo / "fix.patch").unlink()
+    code, _, _ = run(capsys, "convert", "--check", ".")
+    assert code == 0
 
 
 def test_out_dir_mirrors_the_tree(capsys, repo, tmp_path_factory):
@@ -216,3 +231,87 @@ def test_console_script_runs_in_a_real_process(tmp_path):
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert f"Would rewrite {pool}" in proc.stderr
+
+
+def test_unwritable_file_is_one_error_and_the_others_are_written(capsys, repo, monkeypatch):
+    from karpmigrate.convert import writer
+
+    locked = repo / "locked"
+    locked.mkdir()
+    (locked / "pool.yaml").write_text(NODEPOOL)
+    real_write = writer.atomic_write
+
+    def refusing(path, data):
+        # As for a read-only directory (CI runs as root, where chmod would not stop the write).
+        if Path(path).parent == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        real_write(path, data)
+
+    monkeypatch.setattr(writer, "atomic_write", refusing)
+    code, _, err = run(capsys, "convert", "-w", str(repo))
+    assert code == 3
+    line = next(line for line in err.splitlines() if "KC008" in line)
+    assert line.startswith(f"{locked / 'pool.yaml'}: error KC008")
+    assert line.endswith("Permission denied")
+    assert "Traceback" not in err
+    assert (locked / "pool.yaml").read_text() == NODEPOOL
+    assert "apiVersion: karpenter.sh/v1\n" in (repo / "karpenter" / "pool.yaml").read_text()
+
+
+def test_out_dir_that_is_a_file_is_one_error_per_file(capsys, repo, tmp_path_factory):
+    blocker = tmp_path_factory.mktemp("out") / "file"
+    blocker.write_text("not a directory\n")
+    code, out, err = run(capsys, "convert", "--out-dir", str(blocker), "-o", "json", str(repo))
+    assert code == 3
+    report = json.loads(out)
+    failed = [f for f in report["files"] if any(e["code"] == "KC008" for e in f["errors"])]
+    assert failed, report
+    messages = [e["message"] for f in failed for e in f["errors"]]
+    assert all("Not a directory" in m or "File exists" in m for m in messages), messages
+    assert "Traceback" not in err
+    assert blocker.read_text() == "not a directory\n"
+
+
+def _stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run karpmigrate with stderr on a pseudo-terminal; (exit code, what the terminal received)."""
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "karpmigrate", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=slave,
+            env=env,
+            timeout=120,
+        )
+    finally:
+        os.close(slave)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the other side is closed and everything was read
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(master)
+    return done.returncode, received.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    ("files", "ci", "shown"),
+    [(25, None, True), (25, "true", False), (5, None, False)],
+    ids=["many-files-on-a-terminal", "under-ci", "few-files"],
+)
+def test_progress_bar_only_for_a_person_at_a_terminal(tmp_path, files, ci, shown):
+    for i in range(files):
+        (tmp_path / f"pool{i}.yaml").write_text(NODEPOOL.replace("name: default\n", f"name: p{i}\n", 1))
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "PRE_COMMIT")}
+    if ci is not None:
+        env["CI"] = ci
+    code, terminal = _stderr_on_a_terminal(["convert", "--check", str(tmp_path)], env)
+    assert code == 1
+    assert ("Reading" in terminal) is shown
+    assert terminal.count("Would rewrite") == files

@@ -137,6 +137,13 @@ WEBHOOK_DIFFERENCE = Code(
     Level.INFO,
     "The clean manifest deliberately differs from what the conversion webhook stores.",
 )
+CANNOT_WRITE = Code(
+    "KC008",
+    "cannot-write",
+    Level.ERROR,
+    "The converted file could not be written; the file on disk is as it was.",
+    runtime=True,
+)
 
 CODES: tuple[Code, ...] = (
     KUBELET_SPLIT,
@@ -160,5 +167,6 @@ CODES: tuple[Code, ...] = (
     FIELD_DROPPED,
     NOT_CONVERTIBLE,
     WEBHOOK_DIFFERENCE,
+    CANNOT_WRITE,
 )
 BY_CODE: dict[str, Code] = {c.code: c for c in CODES}

@@ -18,7 +18,7 @@ from karpmigrate.convert import codes
 from karpmigrate.convert._base import Blocked, Context, Mode, Options
 from karpmigrate.convert.plan import Copy, Inventory, ObjectInfo, Plan, build_plan
 from karpmigrate.convert.rules import rules_for
-from karpmigrate.convert.rules.cl09_kubelet_in import kubelet_for
+from karpmigrate.convert.rules.cl09_kubelet_in import give_kubelet
 from karpmigrate.errors import InputError
 from karpmigrate.findings import Finding, Level, Path
 from karpmigrate.io import paths
@@ -289,7 +289,7 @@ def _copy_text(converted: str, original: ParsedDocument, copy_plan: Copy, source
     if paths.get(tree, ("spec", "kubelet")) is not None:
         paths.pop(tree, ("spec", "kubelet"))
     if copy_plan.kubelet is not None:
-        paths.set_(tree, ("spec", "kubelet"), kubelet_for(tree, copy_plan.kubelet, copy_plan.pools[0].node))
+        give_kubelet(tree, copy_plan.kubelet)
     nl = original.style.newline
     pools = ", ".join(str(p.name) for p in copy_plan.pools)
     header = f"---{nl}# karpmigrate: split from {source} for NodePool {pools} (KM101: different kubelet){nl}"

@@ -100,20 +100,31 @@ class Inventory:
 # ---------------------------------------------------------------- the kubelet plan
 
 
+@dataclass(slots=True, frozen=True)
+class Kubelet:
+    """A NodePool's kubelet as written: the round-trip node, the comment above it, and its owner."""
+
+    node: Any
+    #: The comment lines directly above ``kubelet:`` in the NodePool; they move with it.
+    above: str
+    #: The NodePool's round-trip tree (its indentation decides how far comments shift).
+    pool: Any
+
+
 @dataclass(slots=True)
 class Copy:
     """A new EC2NodeClass for the NodePools whose kubelet differs from the original's group (KM101)."""
 
     name: str
-    #: The kubelet node to give the copy (a NodePool's round-trip node), None for no kubelet.
-    kubelet: Any
+    #: The kubelet to give the copy, None for no kubelet.
+    kubelet: Kubelet | None
     pools: list[ObjectInfo]
 
 
 @dataclass(slots=True)
 class ClassPlan:
-    #: The kubelet node the class itself gets; None when its group has no kubelet.
-    kubelet: Any
+    #: The kubelet the class itself gets; None when its group has no kubelet.
+    kubelet: Kubelet | None
     pools: list[ObjectInfo]
     copies: list[Copy] = field(default_factory=list)
 
@@ -174,11 +185,13 @@ def _setting_key(kubelet: Any) -> str:
     return json.dumps(plain, sort_keys=True, default=str)
 
 
-def _pool_setting(pool: ObjectInfo, nodeclass: ObjectInfo) -> tuple[str, Any]:
-    """(key, kubelet node or None) of the kubelet this NodePool's nodes run with today."""
+def _pool_setting(pool: ObjectInfo, nodeclass: ObjectInfo) -> tuple[str, Kubelet | None]:
+    """(key, kubelet to move or None) of the kubelet this NodePool's nodes run with today."""
     if pool.version == "v1beta1":
-        node = paths.get(pool.node, ("spec", "template", "spec", "kubelet"))
-        return _setting_key(_template_spec(pool.data).get("kubelet")), node
+        where = ("spec", "template", "spec", "kubelet")
+        node = paths.get(pool.node, where)
+        moving = None if node is None else Kubelet(node, paths.comment_above(pool.node, where), pool.node)
+        return _setting_key(_template_spec(pool.data).get("kubelet")), moving
     annotation = _mapping(_mapping(pool.data.get("metadata")).get("annotations")).get(KUBELET_ANNOTATION)
     if isinstance(annotation, str):
         # RT-1: on 1.0 the NodePool's compatibility annotation wins over the EC2NodeClass kubelet.
@@ -230,7 +243,7 @@ def build_plan(inventory: Inventory) -> Plan:
     for class_key in sorted(affected, key=lambda k: members[k][0].order):
         nodeclass = inventory.get(class_key)
         assert nodeclass is not None
-        groups: dict[str, list[tuple[ObjectInfo, Any]]] = {}
+        groups: dict[str, list[tuple[ObjectInfo, Kubelet | None]]] = {}
         for pool in members[class_key]:
             key, node = _pool_setting(pool, nodeclass)
             groups.setdefault(key, []).append((pool, node))

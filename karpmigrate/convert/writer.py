@@ -54,11 +54,13 @@ def unified_diff(result: FileResult) -> str:
     """``diff -u`` of one file, with ``a/`` and ``b/`` prefixes as git prints them."""
     if not result.changed or result.original is None or result.text is None:
         return ""
+    # An absolute path would give `a//tmp/x.yaml`; `git apply -p1` expects `a/tmp/x.yaml`.
+    name = result.display.replace("\\", "/").lstrip("/")
     lines = difflib.unified_diff(
         result.original.splitlines(keepends=True),
         result.text.splitlines(keepends=True),
-        fromfile=f"a/{result.display}",
-        tofile=f"b/{result.display}",
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
     )
     out = []
     for line in lines:

@@ -8,6 +8,7 @@ the next key would end up above the wrong key, or be lost.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -77,20 +78,37 @@ def _tail_slot(container: Any, key: Any) -> tuple[Any, Any]:
     return container, key
 
 
+def _take_end(container: Any, key: Any) -> str:
+    """Lines ruamel parked in the ``end`` slot of a block collection ending the entry (after a flow list)."""
+    text = ""
+    while _is_block(container[key]):
+        container = container[key]
+        if container.ca.end:
+            text += "".join(
+                " " * t.start_mark.column + t.value if t.value.strip() else t.value
+                for t in container.ca.end
+                if isinstance(t, CommentToken)
+            )
+            container.ca.end = []
+        key = _last_key(container)
+    return text
+
+
 def _take_tail(container: Any, key: Any) -> str:
     """Remove and return the comment/blank lines that follow the entry (not its end-of-line comment)."""
+    end = _take_end(container, key)
     holder, slot_key = _tail_slot(container, key)
     token = _token(holder, slot_key)
     if token is None:
-        return ""
+        return end
     eol, newline, rest = token.value.partition("\n")
     if not rest:
-        return ""
+        return end
     if eol.strip():
         token.value = eol + newline
     else:
         _set_token(holder, slot_key, None)
-    return rest
+    return rest + end
 
 
 def _give_tail(container: Any, key: Any, lines: str) -> None:
@@ -150,6 +168,25 @@ def _previous(container: Any, key: Any) -> Any:
     return keys[position - 1] if position else _MISSING
 
 
+def _first_above(owner: tuple[Any, Any] | None) -> tuple[list[Any] | None, str]:
+    """(holder, text) of the comment lines above a collection's first key.
+
+    ruamel keeps them on the owner's entry (slot 3), as tokens without their indentation.
+    """
+    if owner is None or not isinstance(owner[0], CommentedMap):
+        return None, ""
+    entry = owner[0].ca.items.get(owner[1])
+    tokens = entry[3] if entry and len(entry) > 3 else None
+    if not tokens:
+        return None, ""
+    text = "".join(
+        " " * t.start_mark.column + t.value if t.value.strip() else t.value
+        for t in tokens
+        if isinstance(t, CommentToken)
+    )
+    return entry, _split_above(text)[1]
+
+
 def _remove(container: Any, key: Any, owner: tuple[Any, Any] | None, *, carry_above: bool) -> _Entry:
     rest = _take_tail(container, key)
     eol = _own_eol(container, key)
@@ -160,9 +197,17 @@ def _remove(container: Any, key: Any, owner: tuple[Any, Any] | None, *, carry_ab
         if carry_above:
             kept, above = _split_above(kept)
         _give_tail(container, before, kept + rest)
-    elif rest and owner is not None:
-        # First entry: the lines that followed it now follow the key line of the collection's owner.
-        _append_to_key_line(*owner, rest)
+    else:
+        holder, text = _first_above(owner)
+        if carry_above and holder is not None and text:
+            # Only whole comment blocks travel; with a blank line in between they stay with the owner.
+            above = text
+            holder[3] = None
+            if isinstance(container, CommentedMap) and container.ca.comment:
+                container.ca.comment[1] = []
+        if rest and owner is not None:
+            # First entry: the lines that followed it now follow the key line of the collection's owner.
+            _append_to_key_line(*owner, rest)
     column = _key_column(container)
     value = container[key]
     del container[key]
@@ -249,11 +294,12 @@ def _existing_prefix(tree: Any, path: Path) -> int:
     return len(path)
 
 
-def set_(tree: Any, path: Path, value: Any) -> None:
+def set_(tree: Any, path: Path, value: Any, *, above: str = "") -> None:
     """Set the value at ``path``: in place when the key exists, else at the end of its mapping.
 
     Missing intermediate mappings are created, the whole new branch at the end of the deepest
-    existing mapping.
+    existing mapping. ``above`` (comment lines, e.g. from :func:`comment_above`) is written above a
+    key that is added, re-indented to its column; an existing key keeps its own comments.
     """
     if not path:
         raise ValueError("set_ needs a non-empty path")
@@ -268,7 +314,7 @@ def set_(tree: Any, path: Path, value: Any) -> None:
         container[key] = value
         _give_tail(container, key, tail)
     elif isinstance(container, CommentedMap) and isinstance(key, str):
-        _append(container, key, value)
+        _append(container, key, value, _Entry(value, None, above, None) if above else None)
     elif _is_index(container, key):
         tail = _take_tail(container, key)
         container[key] = value
@@ -292,9 +338,34 @@ def _detach(tree: Any, path: Path, *, carry_above: bool = False) -> _Entry:
     return _remove(container, key, owner, carry_above=carry_above)
 
 
-def pop(tree: Any, path: Path) -> Any:
-    """Remove the entry at ``path`` and return its value; the comments around it stay in place."""
-    return _detach(tree, path).value
+def pop(tree: Any, path: Path, *, with_comment: bool = False) -> Any:
+    """Remove the entry at ``path`` and return its value; the comments around it stay in place.
+
+    ``with_comment`` also removes the comment lines directly above the key, for a caller that
+    writes them elsewhere (read them first with :func:`comment_above`).
+    """
+    return _detach(tree, path, carry_above=with_comment).value
+
+
+def comment_above(tree: Any, path: Path) -> str:
+    """The comment lines directly above the key at ``path`` (no blank line between), as written."""
+    if not path:
+        return ""
+    container = _container(tree, path[:-1])
+    key = path[-1]
+    if _child(container, key) is _MISSING:
+        raise KeyError(key)
+    if isinstance(container, CommentedSeq):
+        key %= len(container)
+    before = _previous(container, key)
+    if before is _MISSING:
+        owner = (_container(tree, path[:-2]), path[-2]) if len(path) > 1 else None
+        return _first_above(owner)[1]
+    holder, slot_key = _tail_slot(container, before)
+    token = _token(holder, slot_key)
+    rest = "" if token is None else token.value.partition("\n")[2]
+    end = copy.deepcopy(container[before])
+    return _split_above(rest + _take_end({0: end}, 0))[1]
 
 
 def rename_key(mapping: CommentedMap, old: Any, new: Any) -> None:
@@ -358,8 +429,6 @@ def transplant(node: Any, from_column: int, to_column: int) -> Any:
     Comments are stored with absolute columns; moving a block to another indentation level (a NodePool's
     kubelet into an EC2NodeClass spec) must shift them with it, or they drift away from their lines.
     """
-    import copy
-
     clone = copy.deepcopy(node)
     delta = to_column - from_column
     if not delta:

@@ -6,7 +6,7 @@ import pytest
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from karpmigrate.io.documents import split_documents
-from karpmigrate.io.paths import get, move, pop, rename_key, set_
+from karpmigrate.io.paths import comment_above, get, move, pop, rename_key, set_
 from karpmigrate.io.yaml import dump_document, parse_document
 
 
@@ -214,3 +214,70 @@ def test_move_into_a_new_mapping():
     """
     out = _edit(text, lambda t: move(t, ("a", "x"), ("c", "d", "x")))
     assert out == "a:\n  y: 2\nb: 3\nc:\n  d:\n    x: 1 # eol x\n"
+
+
+COMMENTED = """\
+    spec:
+      # first key
+      a: 1
+      list:
+        - key: k
+          values: ["x"]
+      # about b, line 1
+      # about b, line 2
+      b:
+        c: 2
+
+      # after a blank line
+      d: 3
+    """
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (("spec", "a"), "  # first key\n"),
+        # After a flow list ruamel parks the lines in the block sequence's end slot.
+        (("spec", "b"), "  # about b, line 1\n  # about b, line 2\n"),
+        (("spec", "d"), "  # after a blank line\n"),
+        (("spec", "list"), ""),
+    ],
+)
+def test_comment_above(path, expected):
+    tree = _parse(COMMENTED).tree
+    assert comment_above(tree, path) == expected
+    # Reading is read-only.
+    assert dump_document(parsed := _parse(COMMENTED)) == textwrap.dedent(COMMENTED)
+    comment_above(parsed.tree, path)
+    assert dump_document(parsed) == textwrap.dedent(COMMENTED)
+
+
+def test_comment_above_missing_key_raises():
+    with pytest.raises(KeyError):
+        comment_above(_parse(COMMENTED).tree, ("spec", "nope"))
+
+
+def test_pop_without_comment_leaves_it_above_the_next_key():
+    out = _edit(COMMENTED, lambda t: pop(t, ("spec", "b")))
+    assert '      values: ["x"]\n  # about b, line 1\n  # about b, line 2\n\n  # after' in out
+
+
+def test_pop_with_comment_removes_the_block_above_only():
+    out = _edit(COMMENTED, lambda t: pop(t, ("spec", "b"), with_comment=True))
+    assert out == textwrap.dedent(COMMENTED).replace(
+        "  # about b, line 1\n  # about b, line 2\n  b:\n    c: 2\n", ""
+    )
+
+
+def test_pop_first_key_with_comment():
+    out = _edit(COMMENTED, lambda t: pop(t, ("spec", "a"), with_comment=True))
+    assert out == textwrap.dedent(COMMENTED).replace("  # first key\n  a: 1\n", "")
+
+
+def test_set_with_comment_above_a_new_key_reindents_it():
+    def edit(tree):
+        kubelet = pop(tree, ("spec", "b"), with_comment=True)
+        set_(tree, ("top",), kubelet, above="  # about b, line 1\n")
+
+    out = _edit(COMMENTED, edit)
+    assert out.endswith("  d: 3\n# about b, line 1\ntop:\n  c: 2\n")

@@ -45,7 +45,8 @@ def kubelet_to_nodeclass(obj: CommentedMap, ctx: Context) -> None:
             "NodePool (it overrides the EC2NodeClass kubelet until then)",
             spec + ("kubelet",),
         )
-        paths.pop(obj, spec + ("kubelet",))
+        # The comment above `kubelet:` travels with it (CL-9 writes it in the EC2NodeClass).
+        paths.pop(obj, spec + ("kubelet",), with_comment=True)
 
 
 RULE = kubelet_to_nodeclass

@@ -8,12 +8,12 @@ appended at the end of ``spec`` (spec/clean-mode-example.md: moved keys go last)
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
 from karpmigrate.convert import codes
 from karpmigrate.convert._base import CLAIM_SPEC, Context, rule
+from karpmigrate.convert.plan import Kubelet
 from karpmigrate.io import paths
 
 
@@ -35,7 +35,7 @@ def kubelet_from_nodepools(obj: CommentedMap, ctx: Context) -> None:
         return
     current = paths.get(obj, ("spec", "kubelet"))
     if current is not None:
-        if current == plan.kubelet:
+        if current == plan.kubelet.node:
             return
         ctx.note(
             codes.KUBELET_MOVED,
@@ -43,16 +43,17 @@ def kubelet_from_nodepools(obj: CommentedMap, ctx: Context) -> None:
             ("spec", "kubelet"),
         )
         paths.pop(obj, ("spec", "kubelet"))
-    paths.set_(obj, ("spec", "kubelet"), kubelet_for(obj, plan.kubelet, plan.pools[0].node))
+    give_kubelet(obj, plan.kubelet)
 
 
-def kubelet_for(nodeclass: CommentedMap, kubelet: Any, nodepool: Any) -> Any:
-    """A copy of a NodePool's kubelet node with its comments shifted to the EC2NodeClass indentation."""
-    source = paths.get(nodepool, CLAIM_SPEC["NodePool"])
+def give_kubelet(nodeclass: CommentedMap, kubelet: Kubelet) -> None:
+    """Append a NodePool's kubelet to ``spec`` with its comments, shifted to the EC2NodeClass indentation."""
+    source = paths.get(kubelet.pool, CLAIM_SPEC["NodePool"])
     target = paths.get(nodeclass, ("spec",))
+    node = copy.deepcopy(kubelet.node)
     if isinstance(source, CommentedMap) and isinstance(target, CommentedMap) and target.lc.col is not None:
-        return paths.transplant(kubelet, source.lc.col, target.lc.col)
-    return copy.deepcopy(kubelet)
+        node = paths.transplant(kubelet.node, source.lc.col, target.lc.col)
+    paths.set_(nodeclass, ("spec", "kubelet"), node, above=kubelet.above)
 
 
 RULE = kubelet_from_nodepools

@@ -15,7 +15,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from karpmigrate.convert import codes
 from karpmigrate.convert._base import Blocked, Context, rule
 from karpmigrate.convert.go import canonical_quantity
-from karpmigrate.convert.rules._ami import BDMS, SPEC, styled
+from karpmigrate.convert.rules._ami import BDMS, SPEC
+from karpmigrate.convert.rules._webhook import text_value
 from karpmigrate.findings import Path
 from karpmigrate.io import paths
 
@@ -35,7 +36,7 @@ def _canonical_size(obj: CommentedMap, path: Path) -> None:
         # The webhook fails the whole ConversionReview on a quantity it cannot parse (spec §0.1).
         raise Blocked(codes.NOT_CONVERTIBLE, f"not converted: volumeSize {value!r}: {exc}", path) from None
     if text != value or not isinstance(value, str):
-        paths.set_(obj, path, styled(value, text))
+        paths.set_(obj, path, text_value(value, text))
 
 
 @rule("EC-3", "copied-fields", kinds={"EC2NodeClass"})
