@@ -22,6 +22,7 @@ from karpmigrate.convert.rules.cl09_kubelet_in import give_kubelet
 from karpmigrate.errors import InputError
 from karpmigrate.findings import Finding, Level, Path
 from karpmigrate.io import paths
+from karpmigrate.io.codes import input_finding
 from karpmigrate.io.discovery import Source, read_source
 from karpmigrate.io.documents import KARPENTER_GROUPS, DocumentText, is_templated, split_documents
 from karpmigrate.io.yaml import (
@@ -32,7 +33,6 @@ from karpmigrate.io.yaml import (
     to_plain,
 )
 from karpmigrate.validate import codes as vcodes
-from karpmigrate.validate import input_finding
 
 #: Kinds whose pod template may carry karpenter.sh/do-not-evict (design §3, KM212).
 WORKLOAD_KINDS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"})
@@ -258,13 +258,27 @@ def _convert_object(
         file=file,
     )
     version = obj.api_version.rpartition("/")[2]
+    applying = "the kubelet plan"
     try:
         if obj.karpenter:
             _blocked_by_plan(ctx)
         for rule in rules_for(options.mode, obj.kind, version, karpenter=obj.karpenter):
+            applying = f"rule {rule.id}"
             rule.apply(node, ctx)
     except Blocked as exc:
         ctx.note(exc.code, exc.message, exc.path)
+        return ctx, False
+    except (KeyError, TypeError, AttributeError, IndexError):
+        # A value of the wrong type where a rule expects a mapping or list (`spec: foo`,
+        # `disruption: 5`): Go's decoder rejects such an object too, so it is not converted. The
+        # document keeps its bytes; validate names the exact field.
+        ctx.note(
+            codes.NOT_CONVERTIBLE,
+            f"not converted: a field does not have the type a {version} {obj.kind} needs ({applying} "
+            "could not apply); the conversion webhook rejects it too: "
+            "`karpmigrate validate` names the field",
+            (),
+        )
         return ctx, False
     converted_to_v1 = isinstance(node, Mapping) and str(node.get("apiVersion", "")).endswith("/v1")
     if obj.karpenter and version != TARGET_VERSION and converted_to_v1:

@@ -232,7 +232,7 @@ def build_plan(inventory: Inventory) -> Plan:
             if moving:
                 plan.pools[pool.key] = PoolPlan(
                     blocked=f"its kubelet must move to EC2NodeClass/{name}, which is not in the input: "
-                    "add the file that defines it to the command line"
+                    "add the file that defines it to the command line (under pre-commit: stage it too)"
                 )
             continue
         plan.pools[pool.key] = PoolPlan(nodeclass=nodeclass)

@@ -33,6 +33,7 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 
 from karpmigrate.errors import InputError
 from karpmigrate.io.documents import DocumentText
+from karpmigrate.io.json_text import render_json
 
 # Never re-wrap long lines: ruamel would fold plain scalars at its default width of 80.
 _WIDE = sys.maxsize
@@ -62,8 +63,8 @@ class Style:
     final_newline: bool = True
     #: The ``%YAML`` directive's version, written back when present.
     version: tuple[int, int] | None = None
-    #: JSON documents are re-rendered with ``json.dumps`` (ruamel writes flow collections on one
-    #: line): 0 = on one line, n = pretty-printed with n spaces.
+    #: JSON documents are re-rendered by ``json_text.render_json`` in their original layout (ruamel
+    #: writes flow collections on one line): the indent step of new multi-line values, 0 = on one line.
     json_indent: int | None = None
 
 
@@ -270,9 +271,13 @@ def _ends_with_break(text: str) -> bool:
     return text.endswith(("\n", "\r", "\x85", "\u2028", "\u2029"))
 
 
-def _render(tree: Any, style: Style) -> str:
+def _render(tree: Any, style: Style, original: str | None = None) -> str:
+    """The tree as text in ``style``; a JSON document is written in the layout of its ``original``."""
     if style.json_indent is not None:
-        text = json.dumps(to_plain(tree), indent=style.json_indent or None, ensure_ascii=False) + "\n"
+        if original is None:
+            text = json.dumps(to_plain(tree), indent=style.json_indent or None, ensure_ascii=False) + "\n"
+        else:
+            text = render_json(original, to_plain(tree), style.json_indent)
     else:
         yaml = _new_yaml(style)
         out = io.StringIO()
@@ -381,16 +386,17 @@ def render_document(tree: Any, style: Style) -> str:
 
 def dump_document(parsed: ParsedDocument) -> str:
     """The document's text: the original bytes when nothing changed, else the spliced edit."""
-    after = _render(parsed.tree, parsed.style)
+    original = parsed.doc.text
+    after = _render(parsed.tree, parsed.style, original)
     if parsed._baseline is None:
         # The tree as parsed, re-read from the text: the caller may have edited ``tree`` in place.
-        parsed._baseline = _render(_load(parsed.doc.text)[0], parsed.style)
+        parsed._baseline = _render(_load(original)[0], parsed.style, original)
     before = parsed._baseline
     if after == before:
-        return parsed.doc.text
-    spliced = _splice(parsed.doc.text, before, after, parsed.style.newline)
+        return original
+    spliced = _splice(original, before, after, parsed.style.newline)
     try:
-        check = _render(_load(spliced)[0], parsed.style)
+        check = _render(_load(spliced)[0], parsed.style, original)
     except (_TooComplex, RecursionError, *_RUAMEL_FAILURES):
         check = None
     if check == after:

@@ -250,3 +250,26 @@ def test_documents_report_from_and_to(mode):
         ("NodePool", "a", "karpenter.sh/v1beta1", "karpenter.sh/v1"),
         ("EC2NodeClass", "default", "karpenter.k8s.aws/v1beta1", "karpenter.k8s.aws/v1"),
     ]
+
+
+WRONG_TYPES = [
+    "spec: foo\n",
+    "spec:\n  disruption: 5\n  template:\n    spec:\n      nodeClassRef: {name: a}\n",
+    "spec:\n  template: [a]\n",
+    "spec:\n  template:\n    spec:\n      nodeClassRef: foo\n",
+    "spec:\n  template:\n    metadata: {annotations: [x]}\n    spec:\n      nodeClassRef: {name: a}\n",
+]
+
+
+@pytest.mark.parametrize("mode", ["clean", "webhook"])
+@pytest.mark.parametrize("spec", WRONG_TYPES)
+def test_wrong_types_are_an_error_note_never_an_exception(mode, spec):
+    text = "apiVersion: karpenter.sh/v1beta1\nkind: NodePool\nmetadata:\n  name: x\n" + spec
+    result = convert(text, "--mode", mode)
+    # Either converted into something validate then rejects (KC003: an error in clean mode, a warning
+    # in webhook mode, where it models what the webhook would store), or refused (KC006): never a
+    # crash, and a refused document keeps its bytes.
+    assert {n.code for n in result.notes} & {"KC003", "KC006"}
+    assert result.failed or mode == "webhook"
+    if "KC006" in {n.code for n in result.notes}:
+        assert not result.changed
