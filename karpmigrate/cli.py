@@ -40,11 +40,6 @@ schemas_app = typer.Typer(
 app.add_typer(schemas_app, name="schemas")
 
 
-class ValidateFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
-
-
 class ConvertFormat(str, enum.Enum):
     text = "text"
     json = "json"
@@ -53,6 +48,57 @@ class ConvertFormat(str, enum.Enum):
 class ConvertMode(str, enum.Enum):
     clean = "clean"
     webhook = "webhook"
+
+
+class ReportFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+    markdown = "markdown"
+
+
+class FailOn(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class RulesFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+_OUTPUT_HELP = "Report format; repeat it with --output-file for several reports in one run."
+_OUTPUT_FILE_HELP = "Write the report of the -o at the same position to this file (kube-linter style)."
+
+
+def _outputs(formats: list[ReportFormat] | None, files: list[Path] | None) -> list[tuple[str, Path | None]]:
+    """(format, file or None for stdout) pairs; -o and --output-file pair up by position."""
+    chosen = [f.value for f in formats or [ReportFormat.text]]
+    targets: list[Path | None] = list(files or [])
+    if len(targets) > len(chosen):
+        raise UsageError("more --output-file than -o/--output: give the format of each file")
+    targets += [None] * (len(chosen) - len(targets))
+    if targets.count(None) > 1:
+        raise UsageError("only one report can go to stdout: give the others an --output-file")
+    return list(zip(chosen, targets, strict=True))
+
+
+def _write_reports(outputs: list[tuple[str, Path | None]], reports: list, command: str) -> None:  # type: ignore[type-arg]
+    from karpmigrate.report import Context, render, render_file
+
+    ctx = Context.create(command)
+    for name, target in outputs:
+        if target is None:
+            render(name, reports, sys.stdout, ctx)
+            continue
+        try:
+            render_file(name, reports, target, ctx)
+        except OSError as exc:
+            raise KarpmigrateError(f"--output-file {target}: {exc.strerror or exc}") from None
 
 
 class SchemaLayout(str, enum.Enum):
@@ -89,9 +135,8 @@ def validate(
     paths: Annotated[
         list[str] | None, typer.Argument(help="Files or directories (recursive); '-' for stdin.")
     ] = None,
-    output: Annotated[
-        ValidateFormat, typer.Option("-o", "--output", help="Report format.")
-    ] = ValidateFormat.text,
+    output: Annotated[list[ReportFormat] | None, typer.Option("-o", "--output", help=_OUTPUT_HELP)] = None,
+    output_file: Annotated[list[Path] | None, typer.Option("--output-file", help=_OUTPUT_FILE_HELP)] = None,
     crd: Annotated[
         Path | None,
         typer.Option(
@@ -107,7 +152,8 @@ def validate(
     Exit codes: 0 all valid, 1 invalid objects, 2 usage error, 3 unreadable or unparseable input.
     """
     from karpmigrate.io.discovery import discover
-    from karpmigrate.validate import Target, exit_code, validate_sources
+    from karpmigrate.target import Target
+    from karpmigrate.validate import exit_code, validate_sources
 
     target = Target.parse(target_version)
     judge = None
@@ -115,16 +161,10 @@ def validate(
         from karpmigrate.validate import crd_judge
 
         judge = crd_judge(crd)
+    outputs = _outputs(output, output_file)
     sources = discover(_paths_or_stdin(paths))
     reports = list(validate_sources(sources, target=target, judge=judge, stdin=sys.stdin.buffer))
-    if output is ValidateFormat.json:
-        from karpmigrate.report import json_
-
-        json_.render(reports, sys.stdout)
-    else:
-        from karpmigrate.report import text
-
-        text.render(reports, sys.stdout)
+    _write_reports(outputs, reports, "validate")
     _summary(reports)
     raise typer.Exit(exit_code(reports))
 
@@ -306,6 +346,150 @@ def _summary(reports: list) -> None:  # type: ignore[type-arg]
         f"{s['skippedFiles']} files skipped, {s['errors']} errors, {s['warnings']} warnings",
         err=True,
     )
+
+
+def _lint_summary(reports: list, compared_with: str | None) -> None:  # type: ignore[type-arg]
+    from karpmigrate.report.json_ import summary
+
+    s = summary(reports)
+    against = (
+        f"; compared with {compared_with}" if compared_with else "; no previous version (drift rules off)"
+    )
+    typer.echo(
+        f"{s['objects']} objects in {s['files']} files: {s['errors']} errors, {s['warnings']} warnings, "
+        f"{s['infos']} infos{against}",
+        err=True,
+    )
+
+
+_Select = Annotated[
+    list[str] | None,
+    typer.Option("--select", help="Only these rule codes or prefixes (comma-separated, repeatable)."),
+]
+_Ignore = Annotated[
+    list[str] | None, typer.Option("--ignore", help="Skip these rule codes or prefixes (comma-separated).")
+]
+_Config = Annotated[
+    Path | None, typer.Option("--config", help="Configuration file (default: .karpmigrate.yaml).")
+]
+_FailOn = Annotated[
+    FailOn | None,
+    typer.Option("--fail-on", help="Lowest level that makes the command exit 1 (default: warning)."),
+]
+_ExitZero = Annotated[
+    bool, typer.Option("--exit-zero", help="Exit 0 even with findings (3 still means broken input).")
+]
+_Target = Annotated[
+    str | None,
+    typer.Option("--target-version", help="Karpenter release the manifests are for (default 1.0)."),
+]
+_Outputs = Annotated[list[ReportFormat] | None, typer.Option("-o", "--output", help=_OUTPUT_HELP)]
+_OutputFiles = Annotated[list[Path] | None, typer.Option("--output-file", help=_OUTPUT_FILE_HELP)]
+_NoInline = Annotated[
+    bool, typer.Option("--no-inline-ignores", help="Ignore '# karpmigrate: disable' comments (strict CI).")
+]
+
+
+def _finish(outcome: object, fail_on: FailOn | None, exit_zero: bool) -> None:
+    from karpmigrate.lint.session import FAIL_ON, exit_code
+
+    reports = outcome.reports  # type: ignore[attr-defined]
+    configured = outcome.config.fail_on  # type: ignore[attr-defined]
+    level = FAIL_ON[fail_on.value if fail_on else configured or "warning"]
+    code = exit_code(reports, level)
+    raise typer.Exit(0 if exit_zero and code == 1 else code)
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files or directories (recursive); '-' for stdin.")
+    ] = None,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against", help="Git revision holding the previous version (default HEAD in a git tree)."
+        ),
+    ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option("--baseline", help="File or directory holding the previous version (instead of git)."),
+    ] = None,
+    output: _Outputs = None,
+    output_file: _OutputFiles = None,
+    config: _Config = None,
+    select: _Select = None,
+    ignore: _Ignore = None,
+    fail_on: _FailOn = None,
+    exit_zero: _ExitZero = False,
+    target_version: _Target = None,
+    no_inline_ignores: _NoInline = False,
+) -> None:
+    """Lint Karpenter manifests: migration risks, v1 rules, and the drift a change will cause.
+
+    Drift rules compare each object with its previous version: from git (--against, default HEAD
+    inside a work tree) or from --baseline. Exit codes: 0 no finding at or above --fail-on,
+    1 findings, 2 usage or configuration error, 3 unreadable or unparseable input.
+    """
+    from karpmigrate.lint.session import Request, run_lint
+
+    outputs = _outputs(output, output_file)
+    request = Request(
+        paths=_paths_or_stdin(paths),
+        against=against,
+        baseline=baseline,
+        config=config,
+        select=select,
+        ignore=ignore,
+        target_version=target_version,
+        inline_ignores=not no_inline_ignores,
+    )
+    outcome = run_lint(request, sys.stdin.buffer if sys.stdin is not None else None)
+    _write_reports(outputs, outcome.reports, "lint")
+    _lint_summary(outcome.reports, outcome.compared_with)
+    _finish(outcome, fail_on, exit_zero)
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="The previous manifests: a file or a directory.")],
+    new: Annotated[str, typer.Argument(help="The new manifests: a file or a directory.")],
+    output: _Outputs = None,
+    output_file: _OutputFiles = None,
+    config: _Config = None,
+    select: _Select = None,
+    ignore: _Ignore = None,
+    fail_on: _FailOn = None,
+    exit_zero: _ExitZero = False,
+    target_version: _Target = None,
+) -> None:
+    """Predict node replacement: which changes from OLD to NEW make Karpenter drift nodes, and why.
+
+    Objects are matched by kind, namespace and name across files. Exit codes: 0 no finding at or
+    above --fail-on, 1 findings, 2 usage error, 3 unreadable or unparseable input.
+    """
+    from karpmigrate.lint.session import Request, run_diff
+
+    outputs = _outputs(output, output_file)
+    request = Request(paths=[new], config=config, select=select, ignore=ignore, target_version=target_version)
+    outcome = run_diff([old], [new], request, sys.stdin.buffer if sys.stdin is not None else None)
+    _write_reports(outputs, outcome.reports, "diff")
+    _lint_summary(outcome.reports, old)
+    _finish(outcome, fail_on, exit_zero)
+
+
+@app.command()
+def rules(
+    code: Annotated[str | None, typer.Argument(help="A rule code (KM105) to explain.")] = None,
+    output: Annotated[RulesFormat, typer.Option("-o", "--output", help="List format.")] = RulesFormat.text,
+) -> None:
+    """List the lint rules, or explain one (what it does, why it matters, example, use instead)."""
+    from karpmigrate.lint import catalogue_doc
+
+    if code is None:
+        sys.stdout.write(catalogue_doc.listing(output.value))
+        return
+    sys.stdout.write(catalogue_doc.explain(code.upper(), output.value))
 
 
 @schemas_app.command("export")

@@ -65,6 +65,8 @@ class Finding:
     column: int | None = None
     obj: ObjectRef = field(default_factory=ObjectRef)
     path: Path = ()
+    #: The input could not be read at all (from ``Code.runtime``): the command exits 3.
+    runtime: bool = field(default=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The versioned JSON shape of design §2."""
@@ -82,6 +84,21 @@ class Finding:
             "objectName": self.obj.name,
             "path": list(self.path),
         }
+
+    @property
+    def where(self) -> str:
+        """``file:line:col`` (as much of it as is known)."""
+        where = self.file or "-"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+    def one_line(self) -> str:
+        """``file:line:col: level CODE [Kind/name] message`` (the shape compilers and linters print)."""
+        obj = f" [{self.obj}]" if str(self.obj) else ""
+        return f"{self.where}: {self.level.value} {self.code}{obj} {self.message}"
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -130,4 +147,20 @@ class Code:
             column=column,
             obj=obj or ObjectRef(),
             path=path,
+            runtime=self.runtime,
         )
+
+
+@dataclass(slots=True)
+class FileReport:
+    """The findings of one file, what it held, and whether it was skipped (every command's report unit)."""
+
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+    objects: int = 0
+    invalid_objects: int = 0
+    skipped: str | None = None
+
+    @property
+    def runtime_error(self) -> bool:
+        return any(f.runtime for f in self.findings)

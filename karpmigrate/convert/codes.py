@@ -3,94 +3,72 @@
 A note with a ``KM`` code says the conversion touched something the lint catalogue warns about (a
 split that drifts nodes, an alias that follows every AMI release, ...). ``KC`` codes belong to the
 conversion itself: an object it cannot convert, a value it had to drop. The level is the note's
-default; error-level notes make ``convert`` exit 3 (the user must act).
+default; error-level notes make ``convert`` exit 3 (the user must act). KM codes and names come from
+``karpmigrate.catalogue``, declared once.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
+from karpmigrate import catalogue
 from karpmigrate.findings import Code, Level
 
-KUBELET_SPLIT = Code(
-    "KM101",
-    "kubelet-split-nodeclass",
+
+def note(entry: Code, level: Level, summary: str) -> Code:
+    """A catalogue code as a conversion note: same code and name, the note's own level and summary.
+
+    The catalogue's level is a lint severity; a note says what the conversion did about it (a split it
+    made is a warning, a hop limit it wrote out is information).
+    """
+    return dataclasses.replace(entry, level=level, summary=summary)
+
+
+KUBELET_SPLIT = note(
+    catalogue.KM101,
     Level.WARNING,
     "NodePools sharing an EC2NodeClass have different kubelet settings: one EC2NodeClass per setting.",
 )
-KUBELET_MOVED = Code(
-    "KM103",
-    "kubelet-compat-annotation",
+KUBELET_MOVED = note(
+    catalogue.KM103,
     Level.WARNING,
     "kubelet moved to the EC2NodeClass; the live compatibility annotation must go after apply.",
 )
-EXPIRE_AFTER = Code(
-    "KM105",
-    "expire-after-changed",
+EXPIRE_AFTER = note(
+    catalogue.KM105,
     Level.WARNING,
     "The effective expireAfter of a NodePool differs from what Karpenter stored.",
 )
-HOP_LIMIT = Code(
-    "KM108",
-    "implicit-hop-limit",
-    Level.INFO,
-    "v1 defaults httpPutResponseHopLimit to 1 (v1beta1: 2).",
+HOP_LIMIT = note(catalogue.KM108, Level.INFO, "v1 defaults httpPutResponseHopLimit to 1 (v1beta1: 2).")
+UBUNTU_NO_TERMS = note(
+    catalogue.KM110, Level.ERROR, "amiFamily Ubuntu without amiSelectorTerms has no v1 equivalent."
 )
-UBUNTU_NO_TERMS = Code(
-    "KM110",
-    "ubuntu-without-ami-terms",
-    Level.ERROR,
-    "amiFamily Ubuntu without amiSelectorTerms has no v1 equivalent.",
+UBUNTU_REWRITTEN = note(
+    catalogue.KM111, Level.WARNING, "An Ubuntu EC2NodeClass becomes amiFamily AL2 with Ubuntu's root volume."
 )
-UBUNTU_REWRITTEN = Code(
-    "KM111",
-    "ubuntu-rewritten",
-    Level.WARNING,
-    "An Ubuntu EC2NodeClass becomes amiFamily AL2 with Ubuntu's root volume.",
+AMI_SELECTION = note(
+    catalogue.KM112, Level.WARNING, "The AMI selection differs from what the conversion webhook stores."
 )
-AMI_SELECTION = Code(
-    "KM112",
-    "ami-selection-changed",
-    Level.WARNING,
-    "The AMI selection differs from what the conversion webhook stores.",
-)
-SERVER_FIELDS = Code(
-    "KM115",
-    "server-managed-metadata",
+SERVER_FIELDS = note(
+    catalogue.KM115,
     Level.INFO,
     "Fields and annotations written by the API server or Karpenter do not belong in Git.",
 )
-NODECLASS_REF = Code(
-    "KM116",
-    "nodeclassref-group",
-    Level.WARNING,
-    "nodeClassRef apiVersion becomes group (no version).",
-)
-RESTRICTED_TAG = Code(
-    "KM121",
-    "restricted-tag",
-    Level.ERROR,
-    "A tag key that v1 rejects.",
-)
-CONSOLIDATION = Code(
-    "KM131",
-    "consolidation-policy-renamed",
+NODECLASS_REF = note(catalogue.KM116, Level.WARNING, "nodeClassRef apiVersion becomes group (no version).")
+RESTRICTED_TAG = note(catalogue.KM121, Level.ERROR, "A tag key that v1 rejects.")
+CONSOLIDATION = note(
+    catalogue.KM131,
     Level.INFO,
     "WhenUnderutilized is WhenEmptyOrUnderutilized in v1, and consolidateAfter is required.",
 )
-TEMPLATE_ANNOTATION = Code(
-    "KM209",
-    "template-annotation-drift",
+TEMPLATE_ANNOTATION = note(
+    catalogue.KM209,
     Level.WARNING,
     "A NodePool template annotation changed: every node of the pool is replaced.",
 )
-ALIAS_LATEST = Code(
-    "KM211",
-    "alias-latest",
-    Level.INFO,
-    "An @latest alias follows every AMI release.",
-)
-DEPRECATED_ANNOTATION = Code(
-    "KM212",
-    "deprecated-annotation",
+ALIAS_LATEST = note(catalogue.KM211, Level.INFO, "An @latest alias follows every AMI release.")
+DEPRECATED_ANNOTATION = note(
+    catalogue.KM212,
     Level.WARNING,
     "karpenter.sh/do-not-evict and do-not-consolidate are gone in v1: karpenter.sh/do-not-disrupt.",
 )

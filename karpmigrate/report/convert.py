@@ -12,13 +12,7 @@ from karpmigrate.findings import Finding, Level
 
 def note_line(note: Finding) -> str:
     """``file:line:col: level CODE [Kind/name] message`` (the shape compilers and linters print)."""
-    where = note.file or "-"
-    if note.line is not None:
-        where += f":{note.line}"
-        if note.column is not None:
-            where += f":{note.column}"
-    obj = f" [{note.obj}]" if str(note.obj) else ""
-    return f"{where}: {note.level.value} {note.code}{obj} {note.message}"
+    return note.one_line()
 
 
 def summary(results: Sequence[FileResult]) -> dict[str, Any]:

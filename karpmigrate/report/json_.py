@@ -6,8 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from karpmigrate.findings import Level
-from karpmigrate.validate import FileReport
+from karpmigrate.findings import FileReport, Level
 
 SCHEMA_VERSION = 1
 

@@ -5,77 +5,29 @@ Pure core: ``validate_text`` takes text and returns findings; ``validate_sources
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path as FsPath
 from typing import Any, BinaryIO
 
-from karpmigrate.errors import InputError, UsageError
-from karpmigrate.findings import Code, Finding, ObjectRef, Path
+from karpmigrate.errors import InputError
+from karpmigrate.findings import Code, FileReport, Finding, ObjectRef, Path
+from karpmigrate.io.codes import input_finding
 from karpmigrate.io.discovery import Source, read_source
 from karpmigrate.io.documents import DocumentText, is_templated, split_documents
 from karpmigrate.io.yaml import ParsedDocument, locate, parse_document, to_plain
 from karpmigrate.models import KARPENTER_GROUPS, SchemaIssue, is_supported, validate_object
+from karpmigrate.target import Target
 from karpmigrate.validate import codes
+
+DEFAULT_TARGET = Target()
 
 #: A judge turns one plain object into API-server style issues (the models, or a user's CRD).
 Judge = Callable[[Mapping[str, Any]], "list[SchemaIssue] | None"]
 
-_TARGET = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?$")
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """The Karpenter release whose API the objects must fit (``--target-version``)."""
-
-    major: int = 1
-    minor: int = 0
-
-    @classmethod
-    def parse(cls, text: str) -> Target:
-        match = _TARGET.match(text.strip())
-        if not match:
-            raise UsageError(f"--target-version: expected X.Y (e.g. 1.0), got {text!r}")
-        target = cls(int(match[1]), int(match[2]))
-        if (target.major, target.minor) < (0, 33):
-            raise UsageError("--target-version: the v1beta1 API starts at Karpenter 0.33")
-        return target
-
-    def serves(self, api_version: str) -> bool:
-        # v1beta1 is served from 0.33 to 1.0 (the 1.0 conversion webhook); 1.1 removed it.
-        # v1 is served from 0.37.1/0.36.3/... patch releases on, the required rollback-capable path.
-        version = api_version.rpartition("/")[2]
-        if version == "v1beta1":
-            return (self.major, self.minor) <= (1, 0)
-        return version == "v1"
-
-    def __str__(self) -> str:
-        return f"{self.major}.{self.minor}"
-
-
-@dataclass(slots=True)
-class FileReport:
-    file: str
-    findings: list[Finding] = field(default_factory=list)
-    objects: int = 0
-    invalid_objects: int = 0
-    skipped: str | None = None
-
-    @property
-    def runtime_error(self) -> bool:
-        return any(codes.BY_CODE[f.code].runtime for f in self.findings if f.code in codes.BY_CODE)
-
 
 def _is_karpenter(api_version: object) -> bool:
     return isinstance(api_version, str) and api_version.partition("/")[0] in KARPENTER_GROUPS
-
-
-def input_finding(exc: InputError) -> Finding:
-    """The finding that reports a file that could not be read or parsed (KV001-KV006)."""
-    code = codes.BY_CODE.get(exc.code, codes.YAML_SYNTAX)
-    return code.finding(exc.message, file=exc.file, line=exc.line, column=exc.column)
 
 
 def _objects(parsed: ParsedDocument) -> Iterator[tuple[Path, Any]]:
@@ -144,7 +96,7 @@ def _judge_object(
 
 
 def validate_text(
-    text: str, file: str, *, target: Target = Target(), judge: Judge | None = None
+    text: str, file: str, *, target: Target = DEFAULT_TARGET, judge: Judge | None = None
 ) -> FileReport:
     """Validate every Karpenter object in one file's text."""
     report = FileReport(file)
@@ -178,7 +130,7 @@ def validate_text(
 def validate_sources(
     sources: Iterable[Source],
     *,
-    target: Target = Target(),
+    target: Target = DEFAULT_TARGET,
     judge: Judge | None = None,
     stdin: BinaryIO | None = None,
 ) -> Iterator[FileReport]:

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from karpmigrate.findings import Code, Level
+
+# Re-exported: the input codes are declared once, in io.codes.
+from karpmigrate.io.codes import DUPLICATE_KEY as DUPLICATE_KEY
+from karpmigrate.io.codes import TEMPLATED as TEMPLATED
+from karpmigrate.io.codes import TOO_COMPLEX as TOO_COMPLEX
+from karpmigrate.io.codes import TOO_LARGE as TOO_LARGE
+from karpmigrate.io.codes import UNREADABLE as UNREADABLE
+from karpmigrate.io.codes import YAML_SYNTAX as YAML_SYNTAX
 from karpmigrate.models import IssueKind
 
-YAML_SYNTAX = Code("KV001", "invalid-yaml", Level.ERROR, "The file is not valid YAML.", runtime=True)
-DUPLICATE_KEY = Code("KV002", "duplicate-key", Level.ERROR, "A mapping repeats a key.", runtime=True)
-UNREADABLE = Code("KV003", "unreadable-file", Level.ERROR, "The file cannot be read as UTF-8.", runtime=True)
-TEMPLATED = Code("KV004", "templated-file", Level.INFO, "Go/Helm template expressions: skipped, not YAML.")
-TOO_COMPLEX = Code(
-    "KV005",
-    "yaml-too-complex",
-    Level.ERROR,
-    "Alias expansion or nesting beyond the safety bound.",
-    runtime=True,
-)
-TOO_LARGE = Code(
-    "KV006", "file-too-large", Level.ERROR, "The file is larger than the size bound.", runtime=True
-)
 UNSUPPORTED_KIND = Code(
     "KV010",
     "unsupported-karpenter-kind",

@@ -1,0 +1,1 @@
+"""One module per lint rule (``kmNNN_<name>.py``), each ending ``RULE = <decorated function>``."""
