@@ -308,3 +308,24 @@ def test_directory_walk_skips_git_ignored_files(capsys, tmp_path, monkeypatch):
     # Named explicitly, an ignored file is still linted.
     code, out, _ = run(capsys, "lint", "-o", "json", "build/rendered.yaml")
     assert code == 1 and "KM212" in _codes(json.loads(out))
+
+
+def test_diff_of_the_converted_examples_names_exactly_the_drift_convert_announced(
+    capsys, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "convert", "--out-dir", "out", str(EXAMPLES))
+    assert code == 1
+    # convert announces two node-replacing changes: the split (KM101 -> repointed nodeClassRef) and
+    # the do-not-consolidate -> do-not-disrupt template annotation (KM209).
+    assert "KM101" in err and "KM209" in err
+    code, out, _ = run(capsys, "diff", "-o", "json", str(EXAMPLES), "out")
+    assert code == 1
+    found = sorted((f["code"], f["objectName"], tuple(f["path"])) for f in json.loads(out)["findings"])
+    assert found == [
+        ("KM201", "memory-optimized", ("spec", "template", "spec", "nodeClassRef", "name")),
+        ("KM209", "spot", ("spec", "template", "metadata", "annotations", "karpenter.sh/do-not-disrupt")),
+    ]
+    messages = [f["message"] for f in json.loads(out)["findings"]]
+    assert all("\n" not in m for m in messages)
+    assert "NodePoolDrifted" in messages[0]

@@ -106,6 +106,9 @@ def short(value: Any, unset: str | None = None) -> str | None:
         return "true" if value else "false"
     if isinstance(value, (dict, tuple)):
         text = json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"))
+    elif isinstance(value, str) and any(c in value for c in "\r\n\t"):
+        # userData and other block scalars: quoted with escapes, so the finding stays on one line.
+        text = json.dumps(value)
     else:
         text = str(value)
     return text if len(text) <= _SHORT else text[: _SHORT - 3] + "..."

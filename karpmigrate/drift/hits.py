@@ -13,21 +13,29 @@ from functools import lru_cache
 from karpmigrate.drift import compare
 from karpmigrate.drift.change import Change
 from karpmigrate.findings import Code
-from karpmigrate.lint._base import Hit, RuleContext
+from karpmigrate.lint._base import Hit, LintObject, RuleContext
 from karpmigrate.target import Target
 
 #: In a v1beta1 -> v1 migration these changes have a rule of their own with migration-specific advice
-#: (KM105 expireAfter, KM109 metadataOptions): the drift rule leaves them to it instead of reporting twice.
+#: (KM105 expireAfter, KM109 metadataOptions, KM112 the AMI selection of a family-only class): the drift
+#: rule leaves them to it instead of reporting twice.
 _MIGRATION_OWNED: dict[str, tuple[tuple[str | int, ...], ...]] = {
     "KM201": (("spec", "template", "spec", "expireAfter"),),
     "KM204": (("spec", "metadataOptions"),),
 }
 
 
+def _family_only(old: LintObject) -> bool:
+    # KM112's case: a v1beta1 amiFamily without terms, which the conversion turns into <family>@latest.
+    return bool(old.get(("spec", "amiFamily"))) and not old.get(("spec", "amiSelectorTerms"))
+
+
 def _owned_by_migration_rule(ctx: RuleContext, code: str, change: Change) -> bool:
     assert ctx.obj is not None and ctx.old is not None
     if not (ctx.old.version == "v1beta1" and ctx.obj.version == "v1"):
         return False
+    if code == "KM207" and change.path[:2] == ("spec", "amiSelectorTerms"):
+        return _family_only(ctx.old)
     return any(change.path[: len(prefix)] == prefix for prefix in _MIGRATION_OWNED.get(code, ()))
 
 

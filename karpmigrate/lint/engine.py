@@ -163,7 +163,8 @@ def _finding(rule_hit: RuleHit, level: Level) -> Finding:
         code=rule_hit.rule.id,
         name=rule_hit.rule.name,
         level=level,
-        message=hit.message,
+        # One line whatever a rule quoted (design §7: file:line:col: one line per finding).
+        message=" ".join(hit.message.split("\n")),
         file=obj.file,
         line=line,
         column=column,

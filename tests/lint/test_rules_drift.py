@@ -225,7 +225,13 @@ def test_km207_alias_pinned_during_migration():
     old = nodeclass(version="v1beta1")
     assert hits(KM207, nodeclass(), old) == []
     new = nodeclass().replace("al2023@latest", "al2023@v20240807")
-    (message,) = messages(KM207, new, old)
+    # A family-only v1beta1 class: the pin is KM112's (migration advice), not reported twice.
+    assert hits(KM207, new, old) == []
+    from karpmigrate.lint.rules import km112_ami_selection_changed
+
+    assert len(messages(km112_ami_selection_changed.RULE, new, old)) == 1
+    # A v1 -> v1 pin is KM207's.
+    (message,) = messages(KM207, new, nodeclass())
     assert "(AMIDrift)" in message
     assert 'removed {"alias":"al2023@latest"}' in message
 

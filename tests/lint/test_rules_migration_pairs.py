@@ -742,3 +742,18 @@ def test_wrong_types_never_raise(rule: Rule, body: str) -> None:
     for target in ("1.0", "1.1"):
         for found in hits(rule, new, old, target=target) + hits(rule, old, new, target=target):
             assert found.hit.message
+
+
+def test_km102_webhook_state_is_not_a_mismatch_until_the_class_gets_a_kubelet() -> None:
+    # What the conversion webhook stores: the kubelet kept in the NodePool's compatibility annotation,
+    # none in the class. The annotation wins on 1.0.x, so applying it replaces nothing (KM103 warns).
+    annotation = (
+        "annotations:\n  compatibility.karpenter.sh/v1beta1-kubelet-conversion: '{\"maxPods\":110}'\n"
+    )
+    old = docs(old_class(), old_pool("kubelet:\n  maxPods: 110\n"))
+    assert messages(KM102, docs(new_class(), new_pool(metadata=annotation)), old) == []
+    # A class kubelet that disagrees still drifts once the annotation goes.
+    new = docs(class_with_kubelet("kubelet:\n  maxPods: 100\n"), new_pool(metadata=annotation))
+    assert len(messages(KM102, new, old)) == 1
+    # Without the annotation and without a class kubelet the kubelet is simply lost.
+    assert len(messages(KM102, docs(new_class(), new_pool()), old)) == 1

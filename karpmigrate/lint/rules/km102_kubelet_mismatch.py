@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from karpmigrate import catalogue
 from karpmigrate.lint._base import Hit, LintObject, RuleContext, Scope, lint_rule
@@ -31,12 +32,29 @@ def _pools(ctx: RuleContext, nodeclass: str) -> Iterator[LintObject]:
             yield pool
 
 
+def _still_annotated(ctx: RuleContext, pool: LintObject, previous: Any, nodeclass: LintObject) -> bool:
+    """The new pool keeps the compatibility annotation with the same kubelet and the class has none.
+
+    That is what the conversion webhook stores: the annotation wins on 1.0.x, so nothing drifts on
+    apply (KM103 tells the user the annotation must go, and that the values must move first).
+    """
+    new = ctx.find("NodePool", pool.name)
+    if new is None or nodeclass.get(_PATH) is not None:
+        return False
+    try:
+        return not kubelet_diff(previous, previous_kubelet(new))
+    except Unreadable:
+        return False
+
+
 def _mismatches(ctx: RuleContext, nodeclass: LintObject) -> Iterator[tuple[LintObject, list[str]]]:
     for pool in _pools(ctx, nodeclass.name):
         try:
             previous = previous_kubelet(pool)
         except Unreadable:
             continue  # a v1 pool without the annotation: not a migration (KM204's)
+        if _still_annotated(ctx, pool, previous, nodeclass):
+            continue
         fields = kubelet_diff(previous, nodeclass.get(_PATH))
         if fields:
             yield pool, fields
@@ -54,7 +72,7 @@ def _consequence(ctx: RuleContext) -> str:
     )
 
 
-@lint_rule(catalogue.KM102, kinds={"EC2NodeClass", "NodePool"}, scope=Scope.SET)
+@lint_rule(catalogue.KM102, kinds={"EC2NodeClass", "NodePool"}, scope=Scope.SET, compares=True)
 def kubelet_mismatch(ctx: RuleContext) -> Iterator[Hit]:
     """The kubelet of a v1 EC2NodeClass is not the one its v1beta1 NodePools gave their nodes.
 

@@ -41,7 +41,7 @@ def _renames(ctx: RuleContext, kind: str) -> Iterator[tuple[LintObject, LintObje
             yield match[0], new
 
 
-@lint_rule(catalogue.KM120, kinds=set(_CONSEQUENCE), scope=Scope.SET)
+@lint_rule(catalogue.KM120, kinds=set(_CONSEQUENCE), scope=Scope.SET, compares=True)
 def renamed_during_migration(ctx: RuleContext) -> Iterator[Hit]:
     """A NodePool or EC2NodeClass appears under a new name with the spec of one that is gone.
 

@@ -62,7 +62,7 @@ def _edit_hit(old: Mapping[str, Any], new: Mapping[str, Any], obj: LintObject) -
     )
 
 
-@lint_rule(catalogue.KM121, kinds={"EC2NodeClass"})
+@lint_rule(catalogue.KM121, kinds={"EC2NodeClass"}, compares=True)
 def restricted_tag(ctx: RuleContext) -> Iterator[Hit]:
     """A v1 EC2NodeClass uses a restricted tag key, or its tags differ from its v1beta1 version.
 
