@@ -478,6 +478,81 @@ def diff(
     _finish(outcome, fail_on, exit_zero)
 
 
+class AuditFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+    markdown = "markdown"
+
+
+@app.command()
+def audit(
+    kubeconfig: Annotated[
+        str | None,
+        typer.Option("--kubeconfig", help="Kubeconfig file (default: KUBECONFIG, then ~/.kube/config)."),
+    ] = None,
+    context: Annotated[
+        list[str] | None, typer.Option("--context", help="Kubeconfig context to audit (repeatable).")
+    ] = None,
+    all_contexts: Annotated[
+        bool, typer.Option("--all-contexts", help="Audit every context of the kubeconfig.")
+    ] = False,
+    request_timeout: Annotated[
+        float | None, typer.Option("--request-timeout", help="Seconds to wait for each API request.")
+    ] = None,
+    output: Annotated[list[AuditFormat] | None, typer.Option("-o", "--output", help=_OUTPUT_HELP)] = None,
+    output_file: _OutputFiles = None,
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            "--export", help="Write the live NodePools and EC2NodeClasses as clean v1 manifests here."
+        ),
+    ] = None,
+    target_version: _Target = None,
+) -> None:
+    """Read-only check of live clusters: what blocks Karpenter 1.1, and what will drift.
+
+    Only get and list requests are made (deploy/rbac.yaml grants exactly those). Exit codes: 0 no
+    blocker, 1 blockers found, 2 usage error (unknown context), 3 a cluster unreachable or refusing
+    the credentials.
+    """
+    from karpmigrate.audit.session import AuditRequest, run_audit
+
+    if all_contexts and context:
+        raise UsageError("--context and --all-contexts cannot be combined")
+    formats = [ReportFormat(f.value) for f in output] if output else None
+    outputs = _outputs(formats, output_file)
+    request = AuditRequest(
+        kubeconfig=kubeconfig,
+        contexts=list(context or []),
+        all_contexts=all_contexts,
+        request_timeout=request_timeout,
+        export=export,
+        target_version=target_version,
+    )
+    outcome = run_audit(request)
+    for name, target in outputs:
+        if name == "text":
+            _audit_text(outcome.reports, target)
+        else:
+            _write_reports([(name, target)], outcome.file_reports(), "audit")
+    for line in outcome.notes:
+        typer.echo(line, err=True)
+    raise typer.Exit(outcome.exit_code())
+
+
+def _audit_text(reports: list, target: Path | None) -> None:  # type: ignore[type-arg]
+    from karpmigrate.audit.report import render_text
+
+    if target is None:
+        render_text(reports, sys.stdout)
+        return
+    with open(target, "w", encoding="utf-8") as stream:
+        render_text(reports, stream, color=False)
+
+
 @app.command()
 def rules(
     code: Annotated[str | None, typer.Argument(help="A rule code (KM105) to explain.")] = None,
