@@ -500,7 +500,11 @@ def audit(
         bool, typer.Option("--all-contexts", help="Audit every context of the kubeconfig.")
     ] = False,
     request_timeout: Annotated[
-        float | None, typer.Option("--request-timeout", help="Seconds to wait for each API request.")
+        str | None,
+        typer.Option(
+            "--request-timeout",
+            help="Wait for each API request: seconds or a duration (30s, 1m), as kubectl.",
+        ),
     ] = None,
     output: Annotated[list[AuditFormat] | None, typer.Option("-o", "--output", help=_OUTPUT_HELP)] = None,
     output_file: _OutputFiles = None,
@@ -528,7 +532,7 @@ def audit(
         kubeconfig=kubeconfig,
         contexts=list(context or []),
         all_contexts=all_contexts,
-        request_timeout=request_timeout,
+        request_timeout=_timeout(request_timeout),
         export=export,
         target_version=target_version,
     )
@@ -541,6 +545,23 @@ def audit(
     for line in outcome.notes:
         typer.echo(line, err=True)
     raise typer.Exit(outcome.exit_code())
+
+
+def _timeout(text: str | None) -> float | None:
+    """kubectl's --request-timeout: a number of seconds or a Go duration; 0 means no timeout."""
+    if text is None:
+        return None
+    from karpmigrate.convert.go import parse_go_duration
+
+    try:
+        seconds = float(text) if text.replace(".", "", 1).isdigit() else parse_go_duration(text) / 1e9
+    except ValueError:
+        raise UsageError(
+            f"--request-timeout: {text!r} is not a duration (e.g. 30s, 1m, or seconds)"
+        ) from None
+    if seconds < 0:
+        raise UsageError("--request-timeout: must not be negative")
+    return seconds or None
 
 
 def _audit_text(reports: list, target: Path | None) -> None:  # type: ignore[type-arg]

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 from audit_support import assert_no_secret, served
 from k8s_scenarios import TOKEN, clean_cluster, mid_migration, no_karpenter
 
@@ -232,3 +233,10 @@ def test_rbac_grants_only_reads_of_what_the_checks_read():
             words = source.split()
             group = words[0].rpartition("/")[0] if "/" in words[0] else ""
             assert (group, words[1]) in granted, (check.id, source)
+
+
+@pytest.mark.parametrize(("text", "code"), [("2s", 3), ("1.5", 3), ("soon", 2), ("-1s", 2)])
+def test_request_timeout_takes_kubectl_durations(capsys, tmp_path, text, code):
+    with served(clean_cluster()) as server:
+        kubeconfig = _kubeconfig(server, tmp_path)
+    assert run(capsys, "audit", "--kubeconfig", kubeconfig, "--request-timeout", text)[0] == code
