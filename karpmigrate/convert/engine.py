@@ -5,11 +5,18 @@ file): the first parses only the documents that can need a change (Karpenter obj
 whose text mentions a deprecated annotation) and builds the inventory and the kubelet plan; the
 second runs the rules and splices each changed document back into its file. A document nobody
 changed keeps its bytes, and is never round-tripped (design §3, performance issue P2).
+
+Large input sets use both cores where the work is per file (issue 6): the parse of each file's picked
+documents runs in worker processes while the rest is still being read, the rules run in the parent
+(they need the whole inventory and plan), and the dumps run in workers forked after the rules, which
+inherit the edited trees and send back only text. Results keep the input order; the bytes are those
+of the serial path. A file with no "karpenter" in its text is never split, and its text is not kept.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -22,7 +29,7 @@ from karpmigrate.convert.rules.cl09_kubelet_in import give_kubelet
 from karpmigrate.errors import InputError
 from karpmigrate.findings import Finding, Level, Path
 from karpmigrate.io import paths
-from karpmigrate.io.codes import input_finding
+from karpmigrate.io.codes import TEMPLATED, input_finding
 from karpmigrate.io.discovery import Source, read_source
 from karpmigrate.io.documents import KARPENTER_GROUPS, DocumentText, is_templated, split_documents
 from karpmigrate.io.yaml import (
@@ -32,7 +39,6 @@ from karpmigrate.io.yaml import (
     parse_document,
     to_plain,
 )
-from karpmigrate.validate import codes as vcodes
 
 #: Kinds whose pod template may carry karpenter.sh/do-not-evict (design §3, KM212).
 WORKLOAD_KINDS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"})
@@ -129,6 +135,8 @@ class _Doc:
 class _File:
     result: FileResult
     docs: list[DocumentText] = field(default_factory=list)
+    #: Indexes of the documents still to parse (``_triage`` picks them, ``_parse_file`` parses them).
+    todo: list[int] = field(default_factory=list)
     parsed: dict[int, _Doc] = field(default_factory=dict)
 
 
@@ -168,23 +176,50 @@ def _objects(tree: Any, workloads: bool) -> Iterator[_Object]:
             yield _Object(prefix, kind, api_version, karpenter=False)
 
 
-def _load_text(result: FileResult, text: str, options: Options, order: list[int]) -> _File:
+def _mentions_karpenter(text: str) -> bool:
+    """Cheap test before any splitting: only Karpenter objects and workloads that carry a
+    ``karpenter.sh/`` annotation are ever changed, and each of them spells "karpenter" in its text."""
+    return "karpenter" in text
+
+
+def _release(loaded: _File) -> _File:
+    """Forget the text of a file nothing will change: memory stays independent of the tree's size
+    (performance issue P2). A file on disk can be read again by the writer (``--out-dir``, stdout)."""
+    if not loaded.todo and not loaded.parsed:
+        loaded.docs = []
+        if loaded.result.source.path is not None and not loaded.result.errors:
+            loaded.result.original = None
+    return loaded
+
+
+def _triage(result: FileResult, text: str, options: Options) -> _File:
+    """Split the file and pick the documents to parse, from their text alone (cheap, in the parent)."""
     loaded = _File(result)
-    display = result.display
+    if "{{" not in text and not _mentions_karpenter(text):
+        return _release(loaded)
     if is_templated(text):
         result.skipped = "templated"
         result.errors.append(
-            vcodes.TEMPLATED.finding(
+            TEMPLATED.finding(
                 "Go/Helm template expressions: skipped (render it first: helm template ... | karpmigrate convert -)",
-                file=display,
+                file=result.display,
             )
         )
-        return loaded
+        return _release(loaded)
     workloads = _wants_workloads(options)
     loaded.docs = split_documents(text)
-    for doc in loaded.docs:
-        if not _needs_parse(doc, workloads):
-            continue
+    loaded.todo = [doc.index for doc in loaded.docs if _needs_parse(doc, workloads)]
+    return _release(loaded)
+
+
+def _parse_file(loaded: _File, workloads: bool) -> _File:
+    """Parse the documents ``_triage`` picked (in a worker process for a large input set).
+
+    ``ObjectInfo.order`` is left at 0: ``_number`` sets it in input order once every file is back.
+    """
+    result, display = loaded.result, loaded.result.display
+    for index in loaded.todo:
+        doc = loaded.docs[index]
         try:
             parsed = parse_document(doc, display)
         except InputError as exc:
@@ -193,21 +228,32 @@ def _load_text(result: FileResult, text: str, options: Options, order: list[int]
         found = list(_objects(parsed.tree, workloads))
         if not found:
             continue
+        # Before any rule edits this tree or moves a node of it into another document (CL-9).
+        parsed.keep_baseline()
         for obj in found:
             if obj.karpenter:
                 node = paths.get(parsed.tree, obj.prefix)
                 data = to_plain(node)
                 meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
                 name = meta.get("name") if isinstance(meta.get("name"), str) else None
-                obj.info = ObjectInfo(
-                    (display, doc.index, obj.prefix), obj.kind, obj.api_version, name, data, node, order[0]
-                )
-                order[0] += 1
+                key = (display, doc.index, obj.prefix)
+                obj.info = ObjectInfo(key, obj.kind, obj.api_version, name, data, node, 0)
         loaded.parsed[doc.index] = _Doc(doc, parsed, found)
+    loaded.todo = []
     if result.errors:
         # One unparseable document: the file is reported and left exactly as it is (never half-converted).
         loaded.parsed.clear()
-    return loaded
+    return _release(loaded)
+
+
+def _number(files: list[_File]) -> Inventory:
+    """The inventory in input order: ``order`` breaks ties between equally near objects (plan.py)."""
+    objects = [
+        obj.info for f in files for d in f.parsed.values() for obj in d.objects if obj.info is not None
+    ]
+    for order, info in enumerate(objects):
+        info.order = order
+    return Inventory(objects)
 
 
 # ---------------------------------------------------------------- converting
@@ -298,6 +344,7 @@ def _copy_text(converted: str, original: ParsedDocument, copy_plan: Copy, source
     body = _PREAMBLE.sub("", converted, count=1)
     doc = DocumentText(original.doc.index, body, original.line, original.doc.api_version, original.doc.kind)
     parsed = parse_document(doc, "<copy>")
+    parsed.keep_baseline()
     tree = parsed.tree
     paths.set_(tree, ("metadata", "name"), copy_plan.name)
     if paths.get(tree, ("spec", "kubelet")) is not None:
@@ -314,27 +361,33 @@ def _ensure_break(text: str, newline: str) -> str:
     return text if not text or text.endswith(("\n", "\r")) else text + newline
 
 
-def _convert_file(loaded: _File, options: Options, inventory: Inventory, plan: Plan) -> FileResult:
+@dataclass(slots=True)
+class _Edit:
+    """What the rules decided for one document: keep its text, or dump it (and add its copies)."""
+
+    converted: bool
+    copies: list[tuple[Copy, str]]
+
+
+def _apply_rules(loaded: _File, options: Options, inventory: Inventory, plan: Plan) -> dict[int, _Edit]:
+    """Run the rules over the file's parsed documents and record each object's result.
+
+    Only this step edits trees; each tree belongs to one document (CL-9 gives a NodePool's kubelet to
+    its class as a deep copy), so the dumps can follow in any order, or in another process.
+    """
     result = loaded.result
-    if not loaded.parsed:
-        return result
-    out: list[str] = []
-    for doc in loaded.docs:
-        entry = loaded.parsed.get(doc.index)
-        if entry is None:
-            out.append(doc.text)
-            continue
-        all_converted = True
-        copy_plans: list[tuple[Copy, str]] = []
+    edits: dict[int, _Edit] = {}
+    for index, entry in loaded.parsed.items():
+        edit = edits[index] = _Edit(True, [])
         for obj in entry.objects:
             ctx, converted = _convert_object(obj, entry.parsed, result.display, options, inventory, plan)
-            all_converted &= converted
+            edit.converted &= converted
             node = paths.get(entry.parsed.tree, obj.prefix)
             api_to = str(node.get("apiVersion", obj.api_version)) if converted else obj.api_version
             if obj.karpenter or ctx.notes:
                 result.documents.append(
                     DocumentResult(
-                        doc.index,
+                        index,
                         obj.kind,
                         ctx.name,
                         obj.api_version,
@@ -345,14 +398,123 @@ def _convert_file(loaded: _File, options: Options, inventory: Inventory, plan: P
                 )
             class_plan = plan.classes.get(ctx.key)
             if converted and class_plan is not None and obj.prefix == ():
-                copy_plans.extend((c, f"EC2NodeClass/{ctx.name}") for c in class_plan.copies)
-        text = dump_document(entry.parsed) if all_converted else doc.text
-        if copy_plans:
-            copies = [_copy_text(text, entry.parsed, c, source) for c, source in copy_plans]
+                edit.copies.extend((c, f"EC2NodeClass/{ctx.name}") for c in class_plan.copies)
+    return edits
+
+
+def _assemble(loaded: _File, edits: Mapping[int, _Edit]) -> str:
+    """The file's new text: each edited document dumped (and followed by its copies), the rest as read."""
+    out: list[str] = []
+    for doc in loaded.docs:
+        entry, edit = loaded.parsed.get(doc.index), edits.get(doc.index)
+        if entry is None or edit is None:
+            out.append(doc.text)
+            continue
+        text = dump_document(entry.parsed) if edit.converted else doc.text
+        if edit.copies:
+            copies = [_copy_text(text, entry.parsed, c, source) for c, source in edit.copies]
             text = _ensure_break(text, entry.parsed.style.newline) + "".join(copies)
         out.append(text)
-    result.text = "".join(out)
-    return result
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- a process pool for large input sets
+
+#: Below this many documents to parse, starting worker processes costs more than it saves (tests,
+#: pre-commit hooks on a few files, a single file on stdin).
+PARALLEL_MIN_DOCUMENTS = 64
+WORKERS = 2
+
+#: The files of the run, for forked workers of the dump step (they inherit the edited trees).
+_FORKED: list[tuple[_File, dict[int, _Edit]]] = []
+
+
+def _pool_context() -> Any:
+    """``fork`` where it is safe and cheap (Linux): workers start with the modules already imported."""
+    import multiprocessing
+    import os
+
+    if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+        return None
+    return multiprocessing.get_context("fork")
+
+
+def _parse_job(job: tuple[_File, bool]) -> _File:
+    return _parse_file(*job)
+
+
+def _assemble_job(index: int) -> str:
+    loaded, edits = _FORKED[index]
+    return _assemble(loaded, edits)
+
+
+def _chunk(count: int) -> int:
+    return max(1, count // (WORKERS * 8))
+
+
+class _Parser:
+    """Parses the picked documents of each file as the files are read: in the parent until the input
+    set proves large (``PARALLEL_MIN_DOCUMENTS``), then in worker processes, so that reading the rest
+    of a tree overlaps the parsing.
+
+    Each file's documents travel to a worker and back as one pickle, so the object identities inside
+    a file (``ObjectInfo.node`` is a node of its tree) survive; ``finish`` puts them back in input order.
+    """
+
+    def __init__(self, workloads: bool, parallel: bool | None) -> None:
+        self.workloads = workloads
+        self.allowed = parallel is not False
+        self.threshold = 0 if parallel else PARALLEL_MIN_DOCUMENTS
+        self.documents = 0
+        self.waiting: list[int] = []
+        self.pool: Any = None
+        self.futures: dict[int, Any] = {}
+
+    def add(self, files: list[_File], index: int) -> None:
+        if not files[index].todo:
+            return
+        self.documents += len(files[index].todo)
+        self.waiting.append(index)
+        if self.pool is None and self.allowed and self.documents >= self.threshold:
+            # Decided once: a platform without a fork pool parses in the parent from here on.
+            self.allowed = False
+            context = _pool_context()
+            if context is not None:
+                from concurrent.futures import ProcessPoolExecutor
+
+                self.pool = ProcessPoolExecutor(WORKERS, mp_context=context)
+        if self.pool is not None:
+            for i in self.waiting:
+                self.futures[i] = self.pool.submit(_parse_job, (files[i], self.workloads))
+            self.waiting.clear()
+
+    def finish(self, files: list[_File]) -> None:
+        for i, future in self.futures.items():
+            files[i] = future.result()
+        for i in self.waiting:
+            files[i] = _parse_file(files[i], self.workloads)
+        self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
+def _assemble_all(work: list[tuple[_File, dict[int, _Edit]]], parallel: bool | None) -> list[str]:
+    context = _pool_context()
+    wanted = sum(len(edits) for _, edits in work) >= PARALLEL_MIN_DOCUMENTS
+    if context is None or not (parallel or (parallel is None and wanted)):
+        return [_assemble(loaded, edits) for loaded, edits in work]
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Workers fork after the rules ran: they inherit the edited trees, and only text comes back.
+    _FORKED[:] = work
+    try:
+        with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
+            return list(pool.map(_assemble_job, range(len(work)), chunksize=_chunk(len(work))))
+    finally:
+        _FORKED.clear()
 
 
 # ---------------------------------------------------------------- public entry points
@@ -368,23 +530,36 @@ class Input:
     error: InputError | None = None
 
 
-def convert_inputs(inputs: Iterable[Input], options: Options) -> list[FileResult]:
-    """Convert a whole input set; results in input order. Pure: no file is read or written here."""
-    order = [0]
+def convert_inputs(
+    inputs: Iterable[Input], options: Options, *, parallel: bool | None = None
+) -> list[FileResult]:
+    """Convert a whole input set; results in input order. Pure: no file is read or written here.
+
+    ``parallel``: None decides by the input's size (a pool of ``WORKERS`` processes from
+    ``PARALLEL_MIN_DOCUMENTS`` documents to parse, on Linux), True always uses it, False never. The
+    output is the same either way.
+    """
     files: list[_File] = []
-    for item in inputs:
-        result = FileResult(item.source, original=item.text, bom=item.bom)
-        if item.error is not None or item.text is None:
-            if item.error is not None:
-                result.errors.append(input_finding(item.error))
-            files.append(_File(result))
-            continue
-        files.append(_load_text(result, item.text, options, order))
-    inventory = Inventory(
-        obj.info for f in files for d in f.parsed.values() for obj in d.objects if obj.info is not None
-    )
+    parser = _Parser(_wants_workloads(options), parallel)
+    try:
+        for item in inputs:
+            result = FileResult(item.source, original=item.text, bom=item.bom)
+            if item.error is not None or item.text is None:
+                if item.error is not None:
+                    result.errors.append(input_finding(item.error))
+                files.append(_File(result))
+                continue
+            files.append(_triage(result, item.text, options))
+            parser.add(files, len(files) - 1)
+        parser.finish(files)
+    finally:
+        parser.close()
+    inventory = _number(files)
     plan = build_plan(inventory) if options.mode is Mode.CLEAN else Plan()
-    return [_convert_file(f, options, inventory, plan) for f in files]
+    work = [(f, _apply_rules(f, options, inventory, plan)) for f in files if f.parsed]
+    for (loaded, _), text in zip(work, _assemble_all(work, parallel), strict=True):
+        loaded.result.text = text
+    return [f.result for f in files]
 
 
 def read_inputs(sources: Iterable[Source], stdin: BinaryIO | None = None) -> Iterator[Input]:

@@ -22,8 +22,17 @@ def encoded(result: FileResult, text: str) -> bytes:
 
 
 def output_text(result: FileResult) -> str | None:
-    """The converted text, or the original when nothing changed (None: the file was not read)."""
-    return result.text if result.text is not None else result.original
+    """The converted text, or the original when nothing changed (None: the file was not read).
+
+    The engine forgets the text of a file it had nothing to change in (performance issue P2): such a
+    file is read again here, and an ``OSError`` reaches the caller as a failed write of that file.
+    """
+    if result.text is not None:
+        return result.text
+    if result.original is not None or result.source.path is None or result.errors:
+        return result.original
+    data = result.source.path.read_bytes()
+    return data.removeprefix(_BOM.encode("utf-8")).decode("utf-8")
 
 
 def write_in_place(result: FileResult) -> bool:

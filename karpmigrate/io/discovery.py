@@ -17,14 +17,56 @@ _BOM = b"\xef\xbb\xbf"
 _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
-@dataclass(frozen=True)
 class Source:
-    """One input: ``display`` as the user would recognise it; ``path`` None for stdin (``-``)."""
+    """One input: ``display`` as the user would recognise it; ``path`` None for stdin (``-``).
+
+    Immutable. The paths are kept as strings and made ``pathlib`` objects when asked for: a walk of a
+    monorepo holds one ``Source`` per file until the run ends, and three path objects per file made the
+    memory grow with the tree (performance issue P2).
+    """
+
+    __slots__ = ("display", "_path", "_relative")
 
     display: str
-    path: pathlib.Path | None
-    #: Where the file sits under the argument that named it (``--out-dir`` mirrors this).
-    relative: pathlib.PurePath | None = None
+    _path: str | None
+    _relative: str | None
+
+    def __init__(
+        self,
+        display: str,
+        path: pathlib.Path | str | None,
+        relative: pathlib.PurePath | str | None = None,
+    ) -> None:
+        object.__setattr__(self, "display", display)
+        object.__setattr__(self, "_path", None if path is None else os.fspath(path))
+        object.__setattr__(self, "_relative", None if relative is None else os.fspath(relative))
+
+    @property
+    def path(self) -> pathlib.Path | None:
+        return None if self._path is None else pathlib.Path(self._path)
+
+    @property
+    def relative(self) -> pathlib.PurePath | None:
+        """Where the file sits under the argument that named it (``--out-dir`` mirrors this)."""
+        return None if self._relative is None else pathlib.PurePath(self._relative)
+
+    def _key(self) -> tuple[str, pathlib.Path | None, pathlib.PurePath | None]:
+        return self.display, self.path, self.relative
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Source is immutable: cannot set {name}")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Source) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Source(display={self.display!r}, path={self.path!r}, relative={self.relative!r})"
+
+    def __reduce__(self) -> tuple[type[Source], tuple[str, str | None, str | None]]:
+        return Source, (self.display, self._path, self._relative)
 
 
 @dataclass(frozen=True)
@@ -36,27 +78,46 @@ class SourceText:
     bom: bool
 
 
+def _child_prefix(path: pathlib.PurePath) -> str:
+    # ``str(path / name)`` for every name in one directory, without a path object per file:
+    # PurePath(".") / "x" is "x", PurePath("a") / "x" is "a/x" (a\\x on Windows).
+    return str(path / "_")[:-1]
+
+
+def _inside(path: str, top: str) -> bool:
+    target = os.path.realpath(path)
+    return target == top or target.startswith(top.rstrip(os.sep) + os.sep)
+
+
 def _walk(
-    root: pathlib.Path, display: pathlib.PurePath, relative: pathlib.PurePath | None = None
+    root: pathlib.Path,
+    display: pathlib.PurePath,
+    relative: pathlib.PurePath | None = None,
+    top: str | None = None,
 ) -> Iterator[Source]:
     relative = relative or pathlib.PurePath()
+    top = top or os.path.realpath(root)
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
         # An unreadable directory becomes a source whose read fails: reported, never fatal (design §3).
         yield Source(str(display), root, relative)
         return
+    shown, under = _child_prefix(display), _child_prefix(relative)
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        path = pathlib.Path(entry.path)
         if entry.is_dir(follow_symlinks=True):
             # A directory symlink either leaves the tree the user named or shows a part of it a
             # second time (or forever, for a loop): never follow one found by recursion.
             if not entry.is_symlink():
-                yield from _walk(path, display / entry.name, relative / entry.name)
+                yield from _walk(pathlib.Path(entry.path), display / entry.name, relative / entry.name, top)
         elif entry.is_file(follow_symlinks=True) and entry.name.lower().endswith(EXTENSIONS):
-            yield Source(str(display / entry.name), path, relative / entry.name)
+            # A file symlink found by the walk is read and rewritten through: only when its target is
+            # inside the directory the user named (issue 6: never follow a link out of the tree).
+            if entry.is_symlink() and not _inside(entry.path, top):
+                continue
+            yield Source(shown + entry.name, entry.path, under + entry.name)
 
 
 def _expand(arg: str) -> Iterator[Source]:

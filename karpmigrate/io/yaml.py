@@ -81,6 +81,15 @@ class ParsedDocument:
         self.line = doc.line
         self._baseline: str | None = None
 
+    def keep_baseline(self) -> None:
+        """Render the tree as parsed now, before anyone edits it (call it right after the parse).
+
+        ``dump_document`` needs that render to splice against; taking it from the untouched tree saves
+        the re-parse of the original text it would otherwise need (performance issue P3).
+        """
+        if self._baseline is None:
+            self._baseline = _render(self.tree, self.style, self.doc.text)
+
 
 def _new_yaml(style: Style | None = None) -> YAML:
     # A fresh instance each time: YAML() keeps state (the %YAML version of the last load) between calls.
@@ -395,6 +404,10 @@ def dump_document(parsed: ParsedDocument) -> str:
     if after == before:
         return original
     spliced = _splice(original, before, after, parsed.style.newline)
+    if spliced == after == _finish(after, parsed.style):
+        # The kept lines of A were byte-equal to A': the splice is the render itself, and both outcomes
+        # of the re-parse below are these same bytes, so it can only cost time.
+        return spliced
     try:
         check = _render(_load(spliced)[0], parsed.style, original)
     except (_TooComplex, RecursionError, *_RUAMEL_FAILURES):

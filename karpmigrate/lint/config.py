@@ -28,23 +28,23 @@ pattern deciding, so a ``!pattern`` in a later file re-includes what a base file
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import pathlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pathspec import GitIgnoreSpec
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
-from pydantic_core import ErrorDetails
-
-from karpmigrate.catalogue import BY_CODE
 from karpmigrate.errors import InputError, UsageError
 from karpmigrate.findings import Level, dotted
-from karpmigrate.io import paths
-from karpmigrate.io.documents import DocumentText
-from karpmigrate.io.yaml import locate, parse_document, to_plain
-from karpmigrate.target import Target
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
+
+# pydantic, pathspec and the YAML reader load only when a config file exists (issue 6, budget P1):
+# ``lint FILE`` without one is a pre-commit hook's common case and pays nothing for them.
 
 CONFIG_NAMES = (".karpmigrate.yaml", ".karpmigrate.yml")
 ENV_VAR = "KARPMIGRATE_CONFIG"
@@ -58,6 +58,8 @@ Setting = Literal["error", "warning", "info", "disable", "enable"]
 
 
 def _known_code(code: str) -> str:
+    from karpmigrate.catalogue import BY_CODE
+
     if code not in BY_CODE:
         raise ValueError(f"unknown rule code {code}")
     return code
@@ -69,6 +71,8 @@ def _pattern_lines(value: Any) -> Any:
 
 
 def _gitignore(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    from pathspec import GitIgnoreSpec
+
     try:
         GitIgnoreSpec.from_lines(patterns)
     except ValueError as exc:
@@ -89,6 +93,8 @@ def _no_number(value: Any) -> Any:
 
 
 def _target(text: str) -> str:
+    from karpmigrate.target import Target
+
     try:
         return str(Target.parse(text))
     except UsageError as exc:
@@ -101,12 +107,6 @@ def _reason(text: str) -> str:
     return text
 
 
-RuleCode = Annotated[str, AfterValidator(_known_code)]
-Patterns = Annotated[tuple[str, ...], BeforeValidator(_pattern_lines), AfterValidator(_gitignore)]
-TargetVersion = Annotated[str, BeforeValidator(_no_number), AfterValidator(_target)]
-Reason = Annotated[str, AfterValidator(_reason)]
-
-
 # ---------------------------------------------------------------- the file's schema
 
 
@@ -114,23 +114,15 @@ def _kebab(name: str) -> str:
     return name.replace("_", "-")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab)
-
-
-class RuleSettings(_Model):
-    level: Setting | None = None
-    ignore: Patterns = ()
-
-
-class Waiver(_Model):
+@dataclass(frozen=True)
+class Waiver:
     """Waive ``rule`` for the objects it names (kube-linter#487); ``name``/``namespace`` are fnmatch globs."""
 
-    rule: RuleCode
-    kind: str | None = None
+    rule: str
     name: str
+    reason: str
+    kind: str | None = None
     namespace: str | None = None
-    reason: Reason
 
     def matches(self, code: str, kind: str | None, name: str | None, namespace: str | None) -> bool:
         if code != self.rule or name is None or not fnmatch.fnmatchcase(name, self.name):
@@ -140,13 +132,41 @@ class Waiver(_Model):
         return self.namespace is None or fnmatch.fnmatchcase(namespace or "", self.namespace)
 
 
-class ConfigFile(_Model):
-    extends: str | None = None
-    target_version: TargetVersion | None = None
-    fail_on: LevelName | None = None
-    ignore: Patterns = ()
-    rules: dict[RuleCode, Annotated[RuleSettings, BeforeValidator(_shorthand)]] = {}
-    waivers: tuple[Waiver, ...] = ()
+@functools.cache
+def _schema() -> Any:
+    """The file's pydantic model (``ConfigFile``), built on first use: pydantic costs ~40 ms to import (P1)."""
+    from typing import Annotated
+
+    from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+
+    RuleCode = Annotated[str, AfterValidator(_known_code)]
+    Patterns = Annotated[tuple[str, ...], BeforeValidator(_pattern_lines), AfterValidator(_gitignore)]
+    TargetVersion = Annotated[str, BeforeValidator(_no_number), AfterValidator(_target)]
+    Reason = Annotated[str, AfterValidator(_reason)]
+
+    class _Model(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab)
+
+    class RuleSettings(_Model):
+        level: Setting | None = None
+        ignore: Patterns = ()
+
+    class WaiverModel(_Model):
+        rule: RuleCode
+        kind: str | None = None
+        name: str
+        namespace: str | None = None
+        reason: Reason
+
+    class ConfigFile(_Model):
+        extends: str | None = None
+        target_version: TargetVersion | None = None
+        fail_on: LevelName | None = None
+        ignore: Patterns = ()
+        rules: dict[RuleCode, Annotated[RuleSettings, BeforeValidator(_shorthand)]] = {}
+        waivers: tuple[WaiverModel, ...] = ()
+
+    return ConfigFile
 
 
 # ---------------------------------------------------------------- the resolved configuration
@@ -270,11 +290,13 @@ _MISSING = object()
 @dataclass(frozen=True)
 class _Loaded:
     path: pathlib.Path
-    model: ConfigFile
+    model: Any  # ConfigFile, built by _schema()
     tree: Any
 
 
 def _where(path: pathlib.Path, tree: Any, loc: Sequence[str | int], *, key: bool = False) -> str:
+    from karpmigrate.io.yaml import locate
+
     position = locate(tree, tuple(loc), key=key) if tree is not None else None
     line, column = (position[0] + 1, position[1] + 1) if position else (1, 1)
     return f"{path}:{line}:{column}"
@@ -282,6 +304,8 @@ def _where(path: pathlib.Path, tree: Any, loc: Sequence[str | int], *, key: bool
 
 def _existing(tree: Any, loc: Sequence[str | int]) -> tuple[str | int, ...]:
     """The longest prefix of ``loc`` present in the file (a missing key, or a shorthand's implied ``level``)."""
+    from karpmigrate.io import paths
+
     for end in range(len(loc), 0, -1):
         if paths.get(tree, tuple(loc[:end]), _MISSING) is not _MISSING:
             return tuple(loc[:end])
@@ -314,6 +338,11 @@ def _read_text(path: pathlib.Path) -> str:
 
 
 def _read(path: pathlib.Path) -> _Loaded:
+    from pydantic import ValidationError
+
+    from karpmigrate.io.documents import DocumentText
+    from karpmigrate.io.yaml import parse_document, to_plain
+
     try:
         tree = parse_document(DocumentText(0, _read_text(path), 0, None, None), str(path)).tree
     except InputError as exc:
@@ -322,7 +351,7 @@ def _read(path: pathlib.Path) -> _Loaded:
     if not isinstance(data, dict):
         raise UsageError(f"{_where(path, tree, ())}: expected a mapping of settings")
     try:
-        return _Loaded(path, ConfigFile.model_validate(data), tree)
+        return _Loaded(path, _schema().model_validate(data), tree)
     except ValidationError as exc:
         raise _validation_error(exc, tree, path) from None
 
@@ -351,7 +380,11 @@ def _chain(path: pathlib.Path) -> tuple[list[_Loaded], _Preset]:
 
 
 def _spec(base: pathlib.Path, patterns: tuple[str, ...]) -> tuple[_Ignore, ...]:
-    return (_Ignore(base, GitIgnoreSpec.from_lines(patterns)),) if patterns else ()
+    if not patterns:
+        return ()
+    from pathspec import GitIgnoreSpec
+
+    return (_Ignore(base, GitIgnoreSpec.from_lines(patterns)),)
 
 
 def _merge(files: list[_Loaded], preset: _Preset, source: pathlib.Path) -> ResolvedConfig:
@@ -364,7 +397,7 @@ def _merge(files: list[_Loaded], preset: _Preset, source: pathlib.Path) -> Resol
         model, base = item.model, _absolute(item.path.parent)
         target_version = model.target_version or target_version
         fail_on = model.fail_on or fail_on
-        waivers.extend(model.waivers)
+        waivers.extend(Waiver(w.rule, w.name, w.reason, w.kind, w.namespace) for w in model.waivers)
         ignores.extend(_spec(base, model.ignore))
         for code, rule in model.rules.items():
             if rule.level is not None:
@@ -398,9 +431,7 @@ __all__ = [
     "CONFIG_NAMES",
     "ENV_VAR",
     "PRESETS",
-    "ConfigFile",
     "ResolvedConfig",
-    "RuleSettings",
     "Waiver",
     "find_config",
     "load_config",

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import os
 import pathlib
-import subprocess
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from karpmigrate.errors import KarpmigrateError, UsageError
 from karpmigrate.io.documents import KARPENTER_GROUPS
+
+if TYPE_CHECKING:
+    import subprocess
 
 #: Seconds any one git command may take.
 TIMEOUT = 60.0
@@ -59,6 +62,8 @@ def _env() -> dict[str, str]:
 
 
 def _git(root: pathlib.Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    import subprocess  # here: only a run inside a git work tree pays for it (budget P1)
+
     command = ["git", "-C", str(root), *args]
     try:
         return subprocess.run(
@@ -84,9 +89,24 @@ def _text(data: bytes) -> str:
 # ---------------------------------------------------------------- repository and revision
 
 
+def _git_entry_above(directory: pathlib.Path) -> bool:
+    """Whether ``directory`` or a parent holds a ``.git`` (directory or file, as in a linked work tree).
+
+    Git finds a work tree only through such an entry (the repository-locating variables are dropped), so
+    without one the answer is known without starting git: lint outside a repository saves a process
+    (budget P1). Both spellings are walked: git starts from the physical directory (symlinks resolved).
+    """
+    for start in {pathlib.Path(os.path.abspath(directory)), directory.resolve()}:
+        if any(os.path.lexists(place / ".git") for place in (start, *start.parents)):
+            return True
+    return False
+
+
 def repo_root(path: pathlib.Path) -> pathlib.Path | None:
     """The top of the work tree holding ``path``; None outside a work tree or without git."""
     directory = path if path.is_dir() else path.parent
+    if not _git_entry_above(directory):
+        return None
     try:
         result = _git(directory, "rev-parse", "--show-toplevel")
     except _GitMissing:

@@ -40,7 +40,7 @@ def _discriminate(value: Any) -> str | None:
         api_version, kind = value.get("apiVersion"), value.get("kind")
     else:
         api_version, kind = getattr(value, "apiVersion", None), getattr(value, "kind", None)
-    if (api_version, kind) in MODELS:
+    if is_supported(api_version, kind):
         return _tag(str(api_version), str(kind))
     return None
 
@@ -54,7 +54,8 @@ def manifest_adapter() -> TypeAdapter[Any]:
 
 
 def is_supported(api_version: object, kind: object) -> bool:
-    return (api_version, kind) in MODELS
+    # `kind: {}` or `apiVersion: [a]` is unhashable: not a supported kind, never a TypeError.
+    return isinstance(api_version, str) and isinstance(kind, str) and (api_version, kind) in MODELS
 
 
 def validate_object(data: Mapping[str, Any]) -> list[SchemaIssue]:

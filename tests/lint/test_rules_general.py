@@ -900,3 +900,19 @@ def test_km224_current_values_pass():
     assert (
         messages(KM224, "logLevel: info\nsettings:\n  clusterName: prod\n  interruptionQueue: prod\n") == []
     )
+
+
+def test_km214_numeric_schedules_are_checked_without_croniter():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from karpmigrate.lint.rules import km214_budget_schedule_invalid as m\n"
+        "assert m._numeric_ok('0 9 * * 1-5'.split()) is True\n"
+        "assert m._numeric_ok('61 * * * *'.split()) is False\n"
+        "assert m._numeric_ok('0 9 * * mon-fri'.split()) is None\n"
+        "print('croniter' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -142,9 +142,40 @@ def schedule_problem(schedule: Any) -> str | None:
         return _unparsable(
             f"{len(fields)} fields, Karpenter's cron takes exactly 5 (minute hour day month weekday)"
         )
-    if not _robfig_fields(fields) or not _croniter_ok(spec):
+    if not _robfig_fields(fields):
+        return _unparsable("not a valid standard cron expression")
+    simple = _numeric_ok(fields)
+    if simple is False or (simple is None and not _croniter_ok(spec)):
         return _unparsable("not a valid standard cron expression")
     return None
+
+
+#: Bounds of the five fields (minute, hour, day of month, month, day of week), as robfig/cron's.
+_BOUNDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))
+_NUMERIC_PART = re.compile(r"(\*|\?|\d+(?:-\d+)?)(?:/(\d+))?")
+
+
+def _numeric_ok(fields: list[str]) -> bool | None:
+    """Decide numeric-only expressions here; None (ask croniter) when names or anything else appear.
+
+    Most budgets are `0 9 * * 1-5`: checking bounds directly keeps croniter (and the subprocess its
+    import starts) out of every pre-commit run.
+    """
+    for field, (low, high) in zip(fields, _BOUNDS, strict=True):
+        for part in field.split(","):
+            match = _NUMERIC_PART.fullmatch(part)
+            if match is None:
+                return None
+            span, step = match.groups()
+            if step is not None and int(step) == 0:
+                return False
+            if span in ("*", "?"):
+                continue
+            first, _, last = span.partition("-")
+            values = [int(first)] + ([int(last)] if last else [])
+            if any(v < low or v > high for v in values) or values != sorted(values):
+                return False
+    return True
 
 
 def _robfig_fields(fields: list[str]) -> bool:
