@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from karpmigrate.labels import LATE_AWS_LABELS
 from karpmigrate.target import Target
 
 #: Deprecated keys Karpenter reads as their stable form (core pkg/apis/v1/labels.go NormalizedLabels).
@@ -20,18 +21,8 @@ NORMALIZED: Mapping[str, str] = {
     "beta.kubernetes.io/instance-type": "node.kubernetes.io/instance-type",
 }
 
-#: AWS labels added after v1.0, with the first release that sets them (§a.1, diffed from
-#: pkg/apis/v1/labels.go across aws tags): NodeClaims launched before it do not carry them.
-LATE_LABELS: Mapping[str, str] = {
-    "karpenter.k8s.aws/instance-cpu-sustained-clock-speed-mhz": "v1.1.0",
-    "karpenter.k8s.aws/capacity-reservation-id": "v1.3.0",
-    "karpenter.k8s.aws/capacity-reservation-type": "v1.6.0",
-    "karpenter.k8s.aws/instance-capability-flex": "v1.7.0",
-    "karpenter.k8s.aws/instance-tenancy": "v1.9.0",
-    "karpenter.k8s.aws/capacity-reservation-interruptible": "v1.10.0",
-    "karpenter.k8s.aws/placement-group-id": "v1.11.0",
-    "karpenter.k8s.aws/placement-group-partition": "v1.11.0",
-}
+#: AWS labels added after v1.0, with the first release that sets them: NodeClaims launched before lack them.
+LATE_LABELS: Mapping[str, str] = LATE_AWS_LABELS
 
 #: Labels set only on GPU / accelerator instance types: every other node lacks them (§a.1).
 ACCELERATOR_LABELS = frozenset(

@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from karpmigrate.labels import AWS_WELL_KNOWN, K8S_WELL_KNOWN_LABELS
 from karpmigrate.models._base import KubeModel, cel
 
 # ---- patterns (verbatim) ------------------------------------------------------------------------
@@ -149,47 +150,10 @@ class RestrictedKey:
         return key != self.forbidden
 
 
-_K8S_WELL_KNOWN_LABELS = frozenset(
-    {
-        "beta.kubernetes.io/instance-type",
-        "failure-domain.beta.kubernetes.io/region",
-        "beta.kubernetes.io/os",
-        "beta.kubernetes.io/arch",
-        "failure-domain.beta.kubernetes.io/zone",
-        "topology.kubernetes.io/zone",
-        "topology.kubernetes.io/region",
-        "kubernetes.io/arch",
-        "kubernetes.io/os",
-        "node.kubernetes.io/windows-build",
-    }
-)
 # The requirement-key rule lists node.kubernetes.io/instance-type too; the label rule does not
 # (it is exempt either way through the node.kubernetes.io suffix).
-_K8S_WELL_KNOWN_REQUIREMENTS = _K8S_WELL_KNOWN_LABELS | {"node.kubernetes.io/instance-type"}
+_K8S_WELL_KNOWN_REQUIREMENTS = K8S_WELL_KNOWN_LABELS | {"node.kubernetes.io/instance-type"}
 
-AWS_WELL_KNOWN = frozenset(
-    {
-        "karpenter.k8s.aws/instance-encryption-in-transit-supported",
-        "karpenter.k8s.aws/instance-category",
-        "karpenter.k8s.aws/instance-hypervisor",
-        "karpenter.k8s.aws/instance-family",
-        "karpenter.k8s.aws/instance-generation",
-        "karpenter.k8s.aws/instance-local-nvme",
-        "karpenter.k8s.aws/instance-size",
-        "karpenter.k8s.aws/instance-cpu",
-        "karpenter.k8s.aws/instance-cpu-manufacturer",
-        "karpenter.k8s.aws/instance-memory",
-        "karpenter.k8s.aws/instance-ebs-bandwidth",
-        "karpenter.k8s.aws/instance-network-bandwidth",
-        "karpenter.k8s.aws/instance-gpu-name",
-        "karpenter.k8s.aws/instance-gpu-manufacturer",
-        "karpenter.k8s.aws/instance-gpu-count",
-        "karpenter.k8s.aws/instance-gpu-memory",
-        "karpenter.k8s.aws/instance-accelerator-name",
-        "karpenter.k8s.aws/instance-accelerator-manufacturer",
-        "karpenter.k8s.aws/instance-accelerator-count",
-    }
-)
 # v1.0's NodeClaim (v1 and v1beta1) also knows these two; v1.0's NodePool does not.
 AWS_WELL_KNOWN_V1_NODECLAIM = AWS_WELL_KNOWN | {
     "karpenter.k8s.aws/ec2nodeclass",
@@ -223,7 +187,7 @@ def _key_rules(
 
 
 # crds/*/karpenter.sh_nodepools.yaml spec.template.metadata.labels (same list in v0.37 and v1.0).
-TEMPLATE_LABEL_RULES = _key_rules(_K8S_WELL_KNOWN_LABELS, AWS_WELL_KNOWN, nodepool=True)
+TEMPLATE_LABEL_RULES = _key_rules(K8S_WELL_KNOWN_LABELS, AWS_WELL_KNOWN, nodepool=True)
 # ...spec.template.spec.requirements[].key (NodePool, both versions).
 NODEPOOL_KEY_RULES = _key_rules(_K8S_WELL_KNOWN_REQUIREMENTS, AWS_WELL_KNOWN, nodepool=True)
 # karpenter.sh_nodeclaims.yaml spec.requirements[].key: no "karpenter.sh/nodepool" rule, since

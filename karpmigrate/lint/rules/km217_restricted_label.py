@@ -6,71 +6,35 @@ from collections.abc import Iterator, Mapping
 
 from karpmigrate import catalogue
 from karpmigrate.findings import Path
+from karpmigrate.labels import AWS_WELL_KNOWN, K8S_WELL_KNOWN_LABELS, LATE_AWS_LABELS
 from karpmigrate.lint._base import Hit, LintObject, RuleContext, lint_rule
 from karpmigrate.lint.rules._v1 import REQUIREMENTS, TEMPLATE_META, entries, mapping, text
 from karpmigrate.target import Target
 
 # The CEL rules of the v1.0 CRDs (conversion-rules §7.1/§7.2; karpenter.sh_nodepools.yaml:199-209,258-268),
 # which core's Go validation (pkg/apis/v1/labels.go IsRestrictedLabel) keeps enforcing in later releases.
-#: kubernetes.io labels the CRD lets through (requirements add node.kubernetes.io/instance-type, which the
-#: node.kubernetes.io exception covers anyway).
-_K8S_WELL_KNOWN = frozenset(
-    {
-        "beta.kubernetes.io/instance-type",
-        "failure-domain.beta.kubernetes.io/region",
-        "beta.kubernetes.io/os",
-        "beta.kubernetes.io/arch",
-        "failure-domain.beta.kubernetes.io/zone",
-        "topology.kubernetes.io/zone",
-        "topology.kubernetes.io/region",
-        "kubernetes.io/arch",
-        "kubernetes.io/os",
-        "node.kubernetes.io/windows-build",
-    }
-)
+# Requirements also let node.kubernetes.io/instance-type through, which the node.kubernetes.io exception
+# covers anyway, so K8S_WELL_KNOWN_LABELS serves both.
 _K8S_EXCEPTIONS = ("node.kubernetes.io", "node-restriction.kubernetes.io")
 _KARPENTER_ALLOWED = frozenset({"karpenter.sh/capacity-type", "karpenter.sh/nodepool"})
 NODEPOOL_LABEL = "karpenter.sh/nodepool"
 HOSTNAME = "kubernetes.io/hostname"
 _V1_0 = (1, 0)
+
+
+def _release(version: str) -> tuple[int, int]:
+    major, minor, _ = version.lstrip("v").split(".")
+    return int(major), int(minor)
+
+
 #: karpenter.k8s.aws labels a NodePool may use, with the first release whose CRD allows them: the v1.0
 #: list, then the labels added later (drift-and-lint §a.1, first provider tag with the key in labels.go).
 _AWS_LABELS: Mapping[str, tuple[int, int]] = {
-    **dict.fromkeys(
-        (
-            "karpenter.k8s.aws/instance-encryption-in-transit-supported",
-            "karpenter.k8s.aws/instance-category",
-            "karpenter.k8s.aws/instance-hypervisor",
-            "karpenter.k8s.aws/instance-family",
-            "karpenter.k8s.aws/instance-generation",
-            "karpenter.k8s.aws/instance-local-nvme",
-            "karpenter.k8s.aws/instance-size",
-            "karpenter.k8s.aws/instance-cpu",
-            "karpenter.k8s.aws/instance-cpu-manufacturer",
-            "karpenter.k8s.aws/instance-memory",
-            "karpenter.k8s.aws/instance-ebs-bandwidth",
-            "karpenter.k8s.aws/instance-network-bandwidth",
-            "karpenter.k8s.aws/instance-gpu-name",
-            "karpenter.k8s.aws/instance-gpu-manufacturer",
-            "karpenter.k8s.aws/instance-gpu-count",
-            "karpenter.k8s.aws/instance-gpu-memory",
-            "karpenter.k8s.aws/instance-accelerator-name",
-            "karpenter.k8s.aws/instance-accelerator-manufacturer",
-            "karpenter.k8s.aws/instance-accelerator-count",
-        ),
-        _V1_0,
-    ),
-    "karpenter.k8s.aws/instance-cpu-sustained-clock-speed-mhz": (1, 1),
+    **dict.fromkeys(AWS_WELL_KNOWN, _V1_0),
     # In the v1.0 NodeClaim list, not the NodePool one; in the NodePool list of 1.14.1. The release that
     # added it there was not checked: 1.1 is assumed (this rule errs towards not reporting).
     "karpenter.k8s.aws/ec2nodeclass": (1, 1),
-    "karpenter.k8s.aws/capacity-reservation-id": (1, 3),
-    "karpenter.k8s.aws/capacity-reservation-type": (1, 6),
-    "karpenter.k8s.aws/instance-capability-flex": (1, 7),
-    "karpenter.k8s.aws/instance-tenancy": (1, 9),
-    "karpenter.k8s.aws/capacity-reservation-interruptible": (1, 10),
-    "karpenter.k8s.aws/placement-group-id": (1, 11),
-    "karpenter.k8s.aws/placement-group-partition": (1, 11),
+    **{key: _release(version) for key, version in LATE_AWS_LABELS.items()},
 }
 #: The v1.0 NodeClaim CRD already allows these two in requirements.
 _NODECLAIM_V1_0 = frozenset(
@@ -92,7 +56,7 @@ def restriction(key: str, kind: str, target: Target) -> str | None:
         return f"{HOSTNAME} is restricted: a node's hostname is not known before it launches"
     if (
         domain.endswith("kubernetes.io")
-        and key not in _K8S_WELL_KNOWN
+        and key not in K8S_WELL_KNOWN_LABELS
         and not domain.endswith(_K8S_EXCEPTIONS)
     ):
         return _domain_message(key, "kubernetes.io", "e.g. topology.kubernetes.io/zone, node.kubernetes.io/*")
