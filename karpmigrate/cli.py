@@ -18,9 +18,8 @@ import errno
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from karpmigrate.errors import KarpmigrateError, UsageError
 
@@ -47,8 +46,7 @@ OUTPUT_FILE_HELP = "Write the report of the -o at the same position to this file
 # ---------------------------------------------------------------- the options of lint (and diff)
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(NamedTuple):
     """One option: its names and help (typer builds ``--help`` from them) and how to read its value."""
 
     names: tuple[str, ...]

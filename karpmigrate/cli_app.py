@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -255,6 +255,11 @@ def _run_convert(sources: list[Source], options: Options) -> list[FileResult]:
     return convert_inputs(inputs, options)
 
 
+#: Threads writing files (``-w``, ``--out-dir``): each write ends with fsync calls, which release the GIL
+#: and wait on the disk, so a few threads overlap them (issue 6, P3).
+WRITERS = 4
+
+
 def _convert_outputs(
     results: list[FileResult], *, to_stdout: bool, in_place: bool, out_dir: Path | None, diff: bool
 ) -> None:
@@ -262,19 +267,46 @@ def _convert_outputs(
 
     if diff:
         sys.stdout.write(writer.diffs(results))
-    for result in results:
-        try:
-            _output_one(result, writer, to_stdout=to_stdout, in_place=in_place, out_dir=out_dir)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            # One unwritable file is an error of its own (exit 3); the others are still written.
-            from karpmigrate.convert.codes import CANNOT_WRITE
+    if to_stdout or not (in_place or out_dir is not None):
+        for result in results:
+            _guarded(_output_one, result, writer, to_stdout=to_stdout, in_place=in_place, out_dir=out_dir)
+        return
+    from concurrent.futures import ThreadPoolExecutor
 
-            where = exc.filename or result.display
-            result.errors.append(
-                CANNOT_WRITE.finding(f"cannot write {where}: {exc.strerror or exc}", file=result.display)
-            )
+    def write(result: FileResult) -> str | None:
+        message: str | None = _guarded(_write_one, result, writer, in_place=in_place, out_dir=out_dir)
+        return message
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        # map() keeps the input order: the messages come out as a serial run prints them.
+        for message in pool.map(write, results):
+            if message:
+                typer.echo(message, err=True)
+
+
+def _guarded(action: Any, result: FileResult, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return action(result, *args, **kwargs)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        # One unwritable file is an error of its own (exit 3); the others are still written.
+        from karpmigrate.convert.codes import CANNOT_WRITE
+
+        where = exc.filename or result.display
+        result.errors.append(
+            CANNOT_WRITE.finding(f"cannot write {where}: {exc.strerror or exc}", file=result.display)
+        )
+        return None
+
+
+def _write_one(result: FileResult, writer: ModuleType, *, in_place: bool, out_dir: Path | None) -> str | None:
+    """Write one file; the message to print for it (printed in input order by the caller)."""
+    if in_place:
+        return f"Rewriting {result.display}" if writer.write_in_place(result) else None
+    assert out_dir is not None
+    target = writer.write_mirror(result, out_dir)
+    return f"Rewriting {result.display} -> {target}" if target is not None and result.changed else None
 
 
 def _output_one(
@@ -286,13 +318,6 @@ def _output_one(
             sys.stdout.flush()
             sys.stdout.buffer.write(writer.encoded(result, text))
             sys.stdout.buffer.flush()
-    elif in_place:
-        if writer.write_in_place(result):
-            typer.echo(f"Rewriting {result.display}", err=True)
-    elif out_dir is not None:
-        target = writer.write_mirror(result, out_dir)
-        if target is not None and result.changed:
-            typer.echo(f"Rewriting {result.display} -> {target}", err=True)
     elif result.changed:
         typer.echo(f"Would rewrite {result.display}", err=True)
 

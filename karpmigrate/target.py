@@ -6,15 +6,14 @@ Kept apart from the models so that ``lint`` can use it without importing pydanti
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from karpmigrate.errors import UsageError
 
 _TARGET = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """The Karpenter release whose API the objects must fit (``--target-version``)."""
 
     major: int = 1

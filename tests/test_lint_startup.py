@@ -17,6 +17,11 @@ import pytest
 import typer
 
 from karpmigrate import cli, cli_app
+from karpmigrate.lint import engine, registry
+from karpmigrate.lint._base import Hit, LintObject, Scope, lookup
+from karpmigrate.target import Target
+
+EXAMPLES = Path(__file__).parent.parent / "fixtures" / "examples"
 
 PAIR = textwrap.dedent(
     """\
@@ -93,6 +98,99 @@ def test_a_config_file_still_counts_and_loads_pydantic_only_then(tmp_path: Path)
     assert "error KM132" in done.stdout
     assert "pydantic" in top
     assert sorted(top & {"typer", "click", "croniter", "kubernetes", "jsonschema", "rich"}) == []
+
+
+def _modules_after_lint(tmp_path: Path, text: str) -> tuple[str, set[str]]:
+    """The modules a ``lint FILE`` run has loaded when it ends (``importlib.import_module`` included,
+    which ``-X importtime`` does not report)."""
+    (tmp_path / "karpenter.yaml").write_text(text)
+    probe = (
+        "import sys\n"
+        "from karpmigrate.cli import main\n"
+        "main(['lint', '-o', 'json', 'karpenter.yaml'])\n"
+        "open('modules.txt', 'w').write('\\n'.join(sorted(sys.modules)))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "KARPMIGRATE_CONFIG"}
+    env["HOME"] = str(tmp_path)
+    argv = [sys.executable, "-c", probe]
+    done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert '"code": "KM132"' in done.stdout, done.stderr[-2000:]
+    return done.stdout, set((tmp_path / "modules.txt").read_text().split())
+
+
+def test_single_version_lint_leaves_out_what_it_cannot_use(tmp_path: Path) -> None:
+    # A backwards weekday range: robfig/cron refuses it, and KM214 says so without croniter.
+    budget = "    budgets:\n      - nodes: '0'\n        schedule: '0 9 * * fri-mon'\n        duration: 8h\n"
+    out, loaded = _modules_after_lint(tmp_path, PAIR + budget)
+    assert '"code": "KM214"' in out
+    assert not {name.partition(".")[0] for name in loaded} & {"croniter", "dateutil", "ruamel"}
+    # No comment names karpmigrate: the directive parser stays out.
+    assert "karpmigrate.lint.directives" not in loaded
+    # No previous version: the drift rules are not imported.
+    rules = {
+        name.rpartition(".")[2][:5].upper() for name in loaded if name.startswith("karpmigrate.lint.rules.km")
+    }
+    assert rules == {r.id for r in registry.all_rules()} - registry.TWO_VERSIONS_OR_CLUSTER
+
+
+def test_a_directive_still_loads_the_directive_parser(tmp_path: Path) -> None:
+    text = PAIR.replace(
+        "role: KarpenterNodeRole", "role: KarpenterNodeRole  # karpmigrate: disable-line=KM219"
+    )
+    assert "karpmigrate.lint.directives" in _modules_after_lint(tmp_path, text)[1]
+
+
+def test_the_rules_left_out_without_a_previous_version_are_the_pair_and_cluster_rules() -> None:
+    scopes = {rule.id: rule.scope for rule in registry.all_rules()}
+    two_versions_or_cluster = {code for code, scope in scopes.items() if scope in (Scope.PAIR, Scope.CLUSTER)}
+    assert two_versions_or_cluster == registry.TWO_VERSIONS_OR_CLUSTER
+    expected = tuple(r for r in registry.all_rules() if r.id not in registry.TWO_VERSIONS_OR_CLUSTER)
+    assert registry.single_version_rules() == expected
+
+
+def test_without_a_previous_version_both_rule_sets_find_the_same(tmp_path: Path) -> None:
+    files = [(str(path), path.read_text()) for path in sorted(EXAMPLES.rglob("*.yaml"))]
+    assert files
+    found = [
+        [f.one_line() for report in engine.lint(engine.LintInput(files), rules) for f in report.findings]
+        for rules in (registry.all_rules(), registry.single_version_rules())
+    ]
+    assert found[0] == found[1] and found[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "path"),
+    [
+        ({"spec": {"a": [1, {"b": 2}]}}, ("spec", "a", 1, "b")),
+        ({"spec": {"a": [1, {"b": 2}]}}, ("spec", "a", -1)),
+        ({"spec": {"a": [1, 2]}}, ("spec", "a", 2)),
+        ({"spec": {"a": [1, 2]}}, ("spec", "a", -3)),
+        ({"spec": {"a": [1, 2]}}, ("spec", "a", "0")),
+        ({"spec": None}, ("spec", "a")),
+        ({"spec": "text"}, ("spec", 0)),
+        ({0: "int key"}, (0,)),
+        ([{"a": 1}], (0, "a")),
+        ({}, ()),
+    ],
+)
+def test_plain_lookup_is_the_io_paths_get(data: Any, path: tuple[str | int, ...]) -> None:
+    from karpmigrate.io import paths
+
+    missing = object()
+    assert lookup(data, path, missing) is paths.get(data, path, missing)
+
+
+def test_lint_records_stay_immutable_without_dataclasses() -> None:
+    first = LintObject("a.yaml", {"kind": "NodePool"}, (), 0, lambda *a, **k: (None, None), "NodePool")
+    twin = LintObject("a.yaml", {"kind": "NodePool"}, (), 0, first.locate, "NodePool")
+    assert first == first and first != twin  # identity: the engine pairs versions by id()
+    with pytest.raises(AttributeError):
+        first.kind = "EC2NodeClass"
+    hit = Hit("message", ("spec",))
+    assert hit == Hit("message", ("spec",)) and hit.obj is None and hit.at_key is False
+    with pytest.raises(AttributeError):
+        hit.message = "other"  # type: ignore[misc]
+    assert Target.parse("1.1") == Target(1, 1) and str(Target()) == "1.0"
 
 
 def test_help_still_comes_from_typer(tmp_path: Path) -> None:

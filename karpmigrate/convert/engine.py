@@ -6,11 +6,10 @@ whose text mentions a deprecated annotation) and builds the inventory and the ku
 second runs the rules and splices each changed document back into its file. A document nobody
 changed keeps its bytes, and is never round-tripped (design §3, performance issue P2).
 
-Large input sets use both cores where the work is per file (issue 6): the parse of each file's picked
-documents runs in worker processes while the rest is still being read, the rules run in the parent
-(they need the whole inventory and plan), and the dumps run in workers forked after the rules, which
-inherit the edited trees and send back only text. Results keep the input order; the bytes are those
-of the serial path. A file with no "karpenter" in its text is never split, and its text is not kept.
+Large input sets use both cores where the work is per file (issue 6): the parent parses (libyaml makes
+that cheap) and plans, then workers forked with the parsed trees run the rules and write each file's
+text, and send back only results. Results keep the input order; the bytes are those of the serial path.
+A file with no "karpenter" in its text is never split, and its text is not kept.
 """
 
 from __future__ import annotations
@@ -420,17 +419,17 @@ def _assemble(loaded: _File, edits: Mapping[int, _Edit]) -> str:
 
 # ---------------------------------------------------------------- a process pool for large input sets
 
-#: Below this many documents to parse, starting worker processes costs more than it saves (tests,
+#: Below this many documents to convert, starting worker processes costs more than it saves (tests,
 #: pre-commit hooks on a few files, a single file on stdin).
 PARALLEL_MIN_DOCUMENTS = 64
 WORKERS = 2
 
-#: The files of the run, for forked workers of the dump step (they inherit the edited trees).
-_FORKED: list[tuple[_File, dict[int, _Edit]]] = []
+#: What forked workers inherit: the parsed files, the options, the inventory and the plan.
+_FORKED: list[Any] = []
 
 
 def _pool_context() -> Any:
-    """``fork`` where it is safe and cheap (Linux): workers start with the modules already imported."""
+    """``fork`` where it is safe and cheap (Linux): workers start with the parsed trees in memory."""
     import multiprocessing
     import os
 
@@ -439,82 +438,46 @@ def _pool_context() -> Any:
     return multiprocessing.get_context("fork")
 
 
-def _parse_job(job: tuple[_File, bool]) -> _File:
-    return _parse_file(*job)
+def _convert_file(loaded: _File, options: Options, inventory: Inventory, plan: Plan) -> None:
+    edits = _apply_rules(loaded, options, inventory, plan)
+    loaded.result.text = _assemble(loaded, edits)
 
 
-def _assemble_job(index: int) -> str:
-    loaded, edits = _FORKED[index]
-    return _assemble(loaded, edits)
+def _convert_job(index: int) -> tuple[list[DocumentResult], str | None]:
+    work, options, inventory, plan = _FORKED
+    loaded = work[index]
+    _convert_file(loaded, options, inventory, plan)
+    return loaded.result.documents, loaded.result.text
 
 
 def _chunk(count: int) -> int:
     return max(1, count // (WORKERS * 8))
 
 
-class _Parser:
-    """Parses the picked documents of each file as the files are read: in the parent until the input
-    set proves large (``PARALLEL_MIN_DOCUMENTS``), then in worker processes, so that reading the rest
-    of a tree overlaps the parsing.
-
-    Each file's documents travel to a worker and back as one pickle, so the object identities inside
-    a file (``ObjectInfo.node`` is a node of its tree) survive; ``finish`` puts them back in input order.
-    """
-
-    def __init__(self, workloads: bool, parallel: bool | None) -> None:
-        self.workloads = workloads
-        self.allowed = parallel is not False
-        self.threshold = 0 if parallel else PARALLEL_MIN_DOCUMENTS
-        self.documents = 0
-        self.waiting: list[int] = []
-        self.pool: Any = None
-        self.futures: dict[int, Any] = {}
-
-    def add(self, files: list[_File], index: int) -> None:
-        if not files[index].todo:
-            return
-        self.documents += len(files[index].todo)
-        self.waiting.append(index)
-        if self.pool is None and self.allowed and self.documents >= self.threshold:
-            # Decided once: a platform without a fork pool parses in the parent from here on.
-            self.allowed = False
-            context = _pool_context()
-            if context is not None:
-                from concurrent.futures import ProcessPoolExecutor
-
-                self.pool = ProcessPoolExecutor(WORKERS, mp_context=context)
-        if self.pool is not None:
-            for i in self.waiting:
-                self.futures[i] = self.pool.submit(_parse_job, (files[i], self.workloads))
-            self.waiting.clear()
-
-    def finish(self, files: list[_File]) -> None:
-        for i, future in self.futures.items():
-            files[i] = future.result()
-        for i in self.waiting:
-            files[i] = _parse_file(files[i], self.workloads)
-        self.close()
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
-
-
-def _assemble_all(work: list[tuple[_File, dict[int, _Edit]]], parallel: bool | None) -> list[str]:
+def _convert_all(
+    work: list[_File], options: Options, inventory: Inventory, plan: Plan, parallel: bool | None
+) -> None:
+    """Rules and dumps, file by file: in the parent, or in workers forked once everything is parsed
+    and planned (they inherit the trees, the inventory and the plan, and send back only each file's
+    results). A rule reads other documents only through the inventory and the plan, which the parse
+    fixed before any rule ran, so the order of the files does not matter; results keep input order."""
     context = _pool_context()
-    wanted = sum(len(edits) for _, edits in work) >= PARALLEL_MIN_DOCUMENTS
+    wanted = sum(len(f.parsed) for f in work) >= PARALLEL_MIN_DOCUMENTS
     if context is None or not (parallel or (parallel is None and wanted)):
-        return [_assemble(loaded, edits) for loaded, edits in work]
+        for loaded in work:
+            _convert_file(loaded, options, inventory, plan)
+        return
     from concurrent.futures import ProcessPoolExecutor
 
-    # Workers fork after the rules ran: they inherit the edited trees, and only text comes back.
-    _FORKED[:] = work
+    _FORKED[:] = [work, options, inventory, plan]
     try:
         with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
-            return list(pool.map(_assemble_job, range(len(work)), chunksize=_chunk(len(work))))
+            results = list(pool.map(_convert_job, range(len(work)), chunksize=_chunk(len(work))))
     finally:
         _FORKED.clear()
+    for loaded, (documents, text) in zip(work, results, strict=True):
+        loaded.result.documents = documents
+        loaded.result.text = text
 
 
 # ---------------------------------------------------------------- public entry points
@@ -536,29 +499,25 @@ def convert_inputs(
     """Convert a whole input set; results in input order. Pure: no file is read or written here.
 
     ``parallel``: None decides by the input's size (a pool of ``WORKERS`` processes from
-    ``PARALLEL_MIN_DOCUMENTS`` documents to parse, on Linux), True always uses it, False never. The
+    ``PARALLEL_MIN_DOCUMENTS`` documents to convert, on Linux), True always uses it, False never. The
     output is the same either way.
     """
     files: list[_File] = []
-    parser = _Parser(_wants_workloads(options), parallel)
-    try:
-        for item in inputs:
-            result = FileResult(item.source, original=item.text, bom=item.bom)
-            if item.error is not None or item.text is None:
-                if item.error is not None:
-                    result.errors.append(input_finding(item.error))
-                files.append(_File(result))
-                continue
-            files.append(_triage(result, item.text, options))
-            parser.add(files, len(files) - 1)
-        parser.finish(files)
-    finally:
-        parser.close()
+    workloads = _wants_workloads(options)
+    for item in inputs:
+        result = FileResult(item.source, original=item.text, bom=item.bom)
+        if item.error is not None or item.text is None:
+            if item.error is not None:
+                result.errors.append(input_finding(item.error))
+            files.append(_File(result))
+            continue
+        loaded = _triage(result, item.text, options)
+        # libyaml parses a Karpenter object in a fraction of a millisecond (io/fastyaml.py): in the
+        # parent, as the files are read.
+        files.append(_parse_file(loaded, workloads) if loaded.todo else loaded)
     inventory = _number(files)
     plan = build_plan(inventory) if options.mode is Mode.CLEAN else Plan()
-    work = [(f, _apply_rules(f, options, inventory, plan)) for f in files if f.parsed]
-    for (loaded, _), text in zip(work, _assemble_all(work, parallel), strict=True):
-        loaded.result.text = text
+    _convert_all([f for f in files if f.parsed], options, inventory, plan, parallel)
     return [f.result for f in files]
 
 

@@ -32,8 +32,8 @@ import functools
 import os
 import pathlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from karpmigrate.errors import InputError, UsageError
 from karpmigrate.findings import Level, dotted
@@ -114,8 +114,7 @@ def _kebab(name: str) -> str:
     return name.replace("_", "-")
 
 
-@dataclass(frozen=True)
-class Waiver:
+class Waiver(NamedTuple):
     """Waive ``rule`` for the objects it names (kube-linter#487); ``name``/``namespace`` are fnmatch globs."""
 
     rule: str
@@ -172,8 +171,7 @@ def _schema() -> Any:
 # ---------------------------------------------------------------- the resolved configuration
 
 
-@dataclass(frozen=True)
-class _Preset:
+class _Preset(NamedTuple):
     strict: bool = False
 
 
@@ -181,8 +179,7 @@ class _Preset:
 PRESETS: Mapping[str, _Preset] = {"default": _Preset(), "strict": _Preset(strict=True)}
 
 
-@dataclass(frozen=True)
-class _Ignore:
+class _Ignore(NamedTuple):
     """Gitignore patterns and the directory they are relative to (the config file that wrote them)."""
 
     base: pathlib.Path
@@ -217,20 +214,19 @@ def _ignored(path: pathlib.Path, layers: Iterable[_Ignore]) -> bool:
     return ignored
 
 
-@dataclass(frozen=True)
-class ResolvedConfig:
+class ResolvedConfig(NamedTuple):
     """The configuration after ``extends``: what the lint engine asks about levels, paths and waivers."""
 
+    #: Directory of the config file (ignore patterns are relative to it), or the working directory.
+    root: pathlib.Path
     target_version: str | None = None
     fail_on: str | None = None
-    #: Directory of the config file (ignore patterns are relative to it), or the working directory.
-    root: pathlib.Path = field(default_factory=pathlib.Path.cwd)
     source: pathlib.Path | None = None
     strict: bool = False
-    settings: Mapping[str, Setting] = field(default_factory=dict)
+    settings: Mapping[str, Setting] = MappingProxyType({})
     waivers: tuple[Waiver, ...] = ()
     ignores: tuple[_Ignore, ...] = ()
-    rule_ignores: Mapping[str, tuple[_Ignore, ...]] = field(default_factory=dict)
+    rule_ignores: Mapping[str, tuple[_Ignore, ...]] = MappingProxyType({})
 
     def level(self, code: str, default: Level) -> Level | None:
         """The level of ``code`` (``default``: its catalogue level); None when the rule is disabled."""
@@ -245,6 +241,8 @@ class ResolvedConfig:
 
     def path_ignored(self, file: pathlib.Path | str, code: str | None = None) -> bool:
         """True when ``file`` matches the global ``ignore`` or, with ``code``, that rule's ``ignore``."""
+        if not self.ignores and (code is None or not self.rule_ignores.get(code)):
+            return False  # nothing to match: no need to resolve the path (asked once per finding)
         path = _absolute(file)
         if _relative(path, self.root) is None:
             return False
@@ -287,8 +285,7 @@ def find_config(start: pathlib.Path) -> pathlib.Path | None:
 _MISSING = object()
 
 
-@dataclass(frozen=True)
-class _Loaded:
+class _Loaded(NamedTuple):
     path: pathlib.Path
     model: Any  # ConfigFile, built by _schema()
     tree: Any
@@ -422,7 +419,7 @@ def load_config(path: pathlib.Path | None) -> ResolvedConfig:
     Any mistake in the file raises :class:`UsageError` as ``FILE:LINE:COL: key.path: message``.
     """
     if path is None:
-        return ResolvedConfig()
+        return ResolvedConfig(root=pathlib.Path.cwd())
     files, preset = _chain(path)
     return _merge(files, preset, path)
 

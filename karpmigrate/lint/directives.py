@@ -21,6 +21,10 @@ Only YAML comments count: a ``#`` inside a quoted or block scalar is recognised 
 (run only when a file holds something that looks like a directive). When the scanner fails (invalid YAML),
 a comment is a ``#`` at the start of a line or after whitespace, outside quotes opened on that line; a
 multi-line quoted or block scalar is then not recognised.
+
+Most files hold no directive at all, and the lint session imports this module only for a file that
+mentions karpmigrate; ruamel loads only when such a file holds a directive-like comment (issue 6,
+budget P1).
 """
 
 from __future__ import annotations
@@ -30,10 +34,6 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.tokens import ScalarToken
 
 from karpmigrate.catalogue import BY_CODE
 from karpmigrate.errors import UsageError
@@ -73,6 +73,10 @@ class _Directive:
 
 def _scalar_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]] | None:
     """(start, end) (line, column) of every scalar, 0-based, end exclusive; None when the scan fails."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.tokens import ScalarToken
+
     spans = []
     try:
         for token in YAML(typ="rt").scan(text):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from karpmigrate.errors import InputError
 from karpmigrate.findings import FileReport, Finding, Level
@@ -61,8 +61,7 @@ def pair(objects: Sequence[LintObject], old_objects: Sequence[LintObject]) -> di
     return pairs
 
 
-@dataclass(frozen=True, slots=True)
-class RuleHit:
+class RuleHit(NamedTuple):
     rule: Rule
     hit: Hit
     obj: LintObject
@@ -137,19 +136,13 @@ class Policy:
         return False
 
 
-@dataclass(slots=True)
-class LintInput:
+class LintInput(NamedTuple):
     """The new files (display name, text) and, when known, the previous version of the manifests."""
 
     files: Sequence[tuple[str, str]]
     old_files: Sequence[tuple[str, str]] | None = None
     #: Files that could not be read at all (their reports carry the error).
     unreadable: Sequence[InputError] = ()
-
-
-@dataclass(slots=True)
-class LintResult:
-    reports: list[FileReport] = field(default_factory=list)
 
 
 def _load_all(files: Sequence[tuple[str, str]]) -> list[Loaded]:

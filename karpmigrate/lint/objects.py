@@ -7,14 +7,14 @@ KM222), and apiVersion-less documents that look like the Karpenter chart's value
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from karpmigrate.errors import InputError
 from karpmigrate.findings import Path
+from karpmigrate.io import fastyaml
 from karpmigrate.io.documents import KARPENTER_GROUPS, DocumentText, is_templated, split_documents
-from karpmigrate.io.yaml import ParsedDocument, locate, parse_document, to_plain
 from karpmigrate.lint._base import HELM_VALUES, WORKLOAD_KINDS, LintObject
 
 #: Keys of the Karpenter chart's values that mark a values document (settings.*, featureGates).
@@ -43,9 +43,37 @@ def _wanted(doc: DocumentText) -> bool:
     return doc.api_version is None and doc.kind is None and any(h in doc.text for h in _VALUES_HINTS)
 
 
-def _locator(parsed: ParsedDocument, prefix: Path) -> Any:
+Locate = Callable[..., "tuple[int, int] | None"]
+
+
+class _Parsed:
+    """One document's tree, its first line in the file, and how to find a path's position in it."""
+
+    __slots__ = ("tree", "line", "index", "find")
+
+    def __init__(self, tree: Any, line: int, index: int, find: Locate) -> None:
+        self.tree = tree
+        self.line = line
+        self.index = index
+        self.find = find
+
+
+def _parse(doc: DocumentText, file: str) -> tuple[_Parsed, Any]:
+    """(parsed, plain data). libyaml first (no ruamel import: budget P1); ruamel for what it declines,
+    which also writes the error message of a document that does not parse."""
+    try:
+        tree = fastyaml.build(doc.text)
+    except fastyaml.Unsupported:
+        from karpmigrate.io.yaml import locate, parse_document, to_plain
+
+        parsed = parse_document(doc, file)
+        return _Parsed(parsed.tree, parsed.line, doc.index, locate), to_plain(parsed.tree)
+    return _Parsed(tree, doc.line, doc.index, fastyaml.locate), fastyaml.plain(tree)
+
+
+def _locator(parsed: _Parsed, prefix: Path) -> Any:
     def position(path: Path, key: bool = False) -> tuple[int | None, int | None]:
-        where = locate(parsed.tree, prefix + path, key=key)
+        where = parsed.find(parsed.tree, prefix + path, key=key)
         if where is None:
             return None, None
         return parsed.line + where[0] + 1, where[1] + 1
@@ -53,11 +81,10 @@ def _locator(parsed: ParsedDocument, prefix: Path) -> Any:
     return position
 
 
-def _objects(parsed: ParsedDocument, file: str) -> Iterator[LintObject]:
-    data = to_plain(parsed.tree)
+def _objects(parsed: _Parsed, data: Any, file: str) -> Iterator[LintObject]:
     if not isinstance(data, dict):
         return
-    index = parsed.doc.index
+    index = parsed.index
     items = data.get("items")
     if data.get("kind") == "List" and isinstance(items, list):
         for i, item in enumerate(items):
@@ -84,9 +111,9 @@ def load_text(text: str, file: str) -> Loaded:
         if not _wanted(doc):
             continue
         try:
-            parsed = parse_document(doc, file)
+            parsed, data = _parse(doc, file)
         except InputError as exc:
             loaded.errors.append(exc)
             continue
-        loaded.objects.extend(_objects(parsed, file))
+        loaded.objects.extend(_objects(parsed, data, file))
     return loaded

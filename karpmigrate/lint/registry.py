@@ -14,12 +14,27 @@ from karpmigrate import catalogue
 from karpmigrate.lint import rules as _rules_package
 from karpmigrate.lint._base import Rule
 
+#: The rules that need two versions of an object (PAIR) or a live cluster (CLUSTER, never run by lint).
+#: A lint run without a previous version (no git work tree, no --baseline) would not call them, so it
+#: does not import them either (issue 6, budget P1). tests/test_lint_startup.py checks this set
+#: against the rules' own scopes.
+TWO_VERSIONS_OR_CLUSTER = frozenset(
+    {
+        *("KM105", "KM107", "KM109", "KM111", "KM112", "KM117", "KM118"),
+        *("KM201", "KM202", "KM203", "KM204", "KM205", "KM206", "KM207", "KM208", "KM209", "KM210"),
+    }
+)
 
-@cache
-def all_rules() -> tuple[Rule, ...]:
+
+def _code_of(module: str) -> str:
+    # Rule modules are named after their code: km201_nodepool_static_drift -> KM201.
+    return module.partition("_")[0].upper()
+
+
+def _load(skip: frozenset[str]) -> tuple[Rule, ...]:
     found: dict[str, Rule] = {}
     for info in pkgutil.iter_modules(_rules_package.__path__):
-        if info.name.startswith("_"):
+        if info.name.startswith("_") or _code_of(info.name) in skip:
             continue
         module = importlib.import_module(f"{_rules_package.__name__}.{info.name}")
         rule = getattr(module, "RULE", None)
@@ -31,6 +46,17 @@ def all_rules() -> tuple[Rule, ...]:
             raise ValueError(f"{module.__name__}: {rule.id} is not the catalogue's entry")
         found[rule.id] = rule
     return tuple(found[code] for code in sorted(found))
+
+
+@cache
+def all_rules() -> tuple[Rule, ...]:
+    return _load(frozenset())
+
+
+@cache
+def single_version_rules() -> tuple[Rule, ...]:
+    """The rules a run without a previous version calls: all but :data:`TWO_VERSIONS_OR_CLUSTER`."""
+    return _load(TWO_VERSIONS_OR_CLUSTER)
 
 
 def by_code() -> dict[str, Rule]:

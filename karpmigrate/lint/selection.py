@@ -10,7 +10,7 @@ a usage error, so a typo never silently selects nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from karpmigrate.catalogue import BY_CODE
 from karpmigrate.errors import UsageError
@@ -38,8 +38,7 @@ def _longest(code: str, selectors: Iterable[str]) -> int:
     return max((len(s) for s in selectors if code.startswith(s)), default=-1)
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(NamedTuple):
     select: frozenset[str] = frozenset({EVERYTHING})
     ignore: frozenset[str] = frozenset()
 

@@ -15,25 +15,25 @@ from __future__ import annotations
 import os
 import pathlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from karpmigrate.errors import InputError, UsageError
 from karpmigrate.findings import FileReport, Level
 from karpmigrate.io.discovery import Source, discover, read_source
 from karpmigrate.lint._base import Hit, LintObject, Rule
 from karpmigrate.lint.config import ResolvedConfig, find_config, load_config
-from karpmigrate.lint.directives import Directives
 from karpmigrate.lint.engine import LintInput, Policy, lint
-from karpmigrate.lint.registry import all_rules
+from karpmigrate.lint.registry import all_rules, single_version_rules
 from karpmigrate.lint.selection import Selection
 from karpmigrate.target import Target
+
+if TYPE_CHECKING:
+    from karpmigrate.lint.directives import Directives
 
 FAIL_ON = {"error": Level.ERROR, "warning": Level.WARNING, "info": Level.INFO}
 
 
-@dataclass(slots=True)
-class Request:
+class Request(NamedTuple):
     """What the user asked for, as parsed by the command line."""
 
     paths: Sequence[str]
@@ -46,14 +46,13 @@ class Request:
     inline_ignores: bool = True
 
 
-@dataclass(slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     reports: list[FileReport]
     config: ResolvedConfig
     #: Where the previous version came from, for the summary line (None: single-version rules only).
     compared_with: str | None = None
     repo_root: pathlib.Path | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: Sequence[str] = ()
 
 
 class ConfiguredPolicy(Policy):
@@ -86,11 +85,15 @@ class ConfiguredPolicy(Policy):
         return self.config.path_ignored(file)
 
 
-@dataclass(slots=True)
 class _Read:
-    files: list[tuple[str, str]] = field(default_factory=list)
-    unreadable: list[InputError] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
+    """The files read so far (display name, text), those that could not be read, and their sources."""
+
+    __slots__ = ("files", "unreadable", "sources")
+
+    def __init__(self) -> None:
+        self.files: list[tuple[str, str]] = []
+        self.unreadable: list[InputError] = []
+        self.sources: list[Source] = []
 
 
 def _read(sources: Sequence[Source], stdin: BinaryIO | None) -> _Read:
@@ -119,9 +122,13 @@ def target_of(request: Request, config: ResolvedConfig) -> Target:
 
 
 def _directives(read: _Read, enabled: bool) -> dict[str, Directives]:
-    if not enabled:
+    # A directive names karpmigrate: the parser (and its imports) is for the files that do (P1).
+    mentioned = [(name, text) for name, text in read.files if "karpmigrate" in text] if enabled else []
+    if not mentioned:
         return {}
-    return {name: Directives.parse(text, name) for name, text in read.files}
+    from karpmigrate.lint.directives import Directives
+
+    return {name: Directives.parse(text, name) for name, text in mentioned}
 
 
 def _old_from_git(
@@ -189,9 +196,9 @@ def run_lint(request: Request, stdin: BinaryIO | None = None) -> Outcome:
     else:
         old_files, compared_with, root = _old_from_git(request, read)
     policy = ConfiguredPolicy(config, selection, _directives(read, request.inline_ignores))
-    reports = lint(
-        LintInput(read.files, old_files, read.unreadable), all_rules(), target=target, policy=policy
-    )
+    # Without a previous version the drift rules have nothing to compare: not even imported (P1).
+    rules = all_rules() if old_files is not None else single_version_rules()
+    reports = lint(LintInput(read.files, old_files, read.unreadable), rules, target=target, policy=policy)
     return Outcome(reports, config, compared_with, root)
 
 

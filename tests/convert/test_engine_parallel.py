@@ -43,14 +43,14 @@ def test_the_pool_runs_in_other_processes(monkeypatch: pytest.MonkeyPatch) -> No
     if engine._pool_context() is None:
         pytest.skip("no fork pool on this platform: the serial path runs")
     parent = os.getpid()
-    real = engine._parse_file
+    real = engine._convert_file
 
-    def parse_in_a_worker(loaded: Any, workloads: bool) -> Any:
+    def convert_in_a_worker(*args: Any) -> Any:
         # Forked workers inherit this patch; in the parent it would fail the run.
         assert os.getpid() != parent
-        return real(loaded, workloads)
+        return real(*args)
 
-    monkeypatch.setattr(engine, "_parse_file", parse_in_a_worker)
+    monkeypatch.setattr(engine, "_convert_file", convert_in_a_worker)
     monkeypatch.setattr(engine, "PARALLEL_MIN_DOCUMENTS", 1)
     results = convert_inputs(_inputs(), Options())
     assert any(r.changed for r in results)

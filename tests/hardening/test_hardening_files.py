@@ -197,8 +197,10 @@ def test_sigkill_during_in_place_leaves_each_file_old_or_new(tmp_path: Path, att
         new += now == converted
     assert new >= 1
     leftovers = [p for p in work.rglob(".*") if p.is_file()]
-    # A kill between mkstemp and os.replace can leave one `.name.XXXX.tmp`; never more than one.
-    assert len(leftovers) <= 1, leftovers
+    # A kill between mkstemp and os.replace can leave one `.name.XXXX.tmp` per writer thread in flight.
+    from karpmigrate.cli_app import WRITERS
+
+    assert len(leftovers) <= WRITERS, leftovers
 
     # The next run finishes the job and ignores (and does not trip over) any leftover temporary.
     code = subprocess.run([*CLI, "convert", "-w", str(work)], capture_output=True, timeout=300).returncode

@@ -141,7 +141,8 @@ def test_fixture_scalar_edit_changes_one_line(path):
         if parsed is None or not _rename_metadata_name(parsed.tree):
             continue
         out = dump_document(parsed)
-        if path.name not in IRREGULAR:
+        if path.name not in IRREGULAR or parsed.fast:
+            # A libyaml-built document is patched in place (io/patch.py): one line, however irregular.
             _assert_only_name_line_changed(doc.text, out)
             continue
         removed, added = _changed_lines(doc.text, out)

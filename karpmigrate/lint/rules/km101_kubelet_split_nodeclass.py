@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from karpmigrate import catalogue
 from karpmigrate.findings import Path
@@ -12,8 +11,7 @@ from karpmigrate.lint._base import Hit, LintObject, RuleContext, Scope, lint_rul
 from karpmigrate.lint.rules import _common
 
 
-@dataclass(frozen=True, slots=True)
-class _Setting:
+class _Setting(NamedTuple):
     """The kubelet a NodePool's nodes run with today, and where the manifest says so."""
 
     key: Mapping[str, Any]
@@ -55,8 +53,7 @@ def _explicit(pool: LintObject) -> bool:
     return _common.KUBELET_ANNOTATION in _common.annotations_of(pool)
 
 
-@dataclass(frozen=True, slots=True)
-class _Move:
+class _Move(NamedTuple):
     """A NodePool that needs another class: its setting, its own group and the group keeping the class."""
 
     pool: LintObject

@@ -28,9 +28,11 @@ SIGNALS = (
 )
 RESOURCES = ("cpu", "memory", "ephemeral-storage", "pid")
 _QUANTITY = r"(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?"
-_RESERVED_VALUE = re.compile(rf"^{_QUANTITY}$")
+# Patterns, not compiled ones: `re` compiles (and caches) them on first use, so that a run without
+# reserved resources or eviction thresholds never pays for these two long patterns (issue 6, P1).
+_RESERVED_VALUE = rf"^{_QUANTITY}$"
 #: A percentage, nothing, or a quantity (the CRD pattern's `||` admits the empty string).
-_EVICTION_VALUE = re.compile(rf"^((\d{{1,2}}(\.\d{{1,2}})?|100(\.0{{1,2}})?)%||{_QUANTITY})$")
+_EVICTION_VALUE = rf"^((\d{{1,2}}(\.\d{{1,2}})?|100(\.0{{1,2}})?)%||{_QUANTITY})$"
 _INTEGERS = {
     "maxPods": 0,
     "podsPerCore": 0,
@@ -57,7 +59,7 @@ def _eviction(kubelet: Mapping[str, Any], path: Path) -> Iterator[Hit]:
                     f"{field} key {key} is not an eviction signal ({', '.join(SIGNALS)})", where, key=True
                 )
             elif field != "evictionSoftGracePeriod" and not (
-                isinstance(value, str) and _EVICTION_VALUE.search(value)
+                isinstance(value, str) and re.search(_EVICTION_VALUE, value)
             ):
                 yield _rejected(
                     f'{field}[{key}] {shown(value)} must be a percentage ("10%") or a quantity '
@@ -89,7 +91,7 @@ def _reserved(kubelet: Mapping[str, Any], path: Path) -> Iterator[Hit]:
                 )
             elif value.startswith("-"):
                 yield _rejected(f"{field}[{key}] {value} is a negative quantity", where)
-            elif not _RESERVED_VALUE.search(value):
+            elif not re.search(_RESERVED_VALUE, value):
                 yield _rejected(f"{field}[{key}] {shown(value)} is not a quantity (e.g. 100m, 1Gi)", where)
 
 
