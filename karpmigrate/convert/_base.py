@@ -81,6 +81,9 @@ class Options:
     keep_deprecated_annotations: bool = False
     ubuntu_ami_id: str | None = None
     adopt_v1_defaults: bool = False
+    #: Check each converted object against the v1 models. Callers that only compare what the webhook
+    #: stores (drift, lint's migration rules) turn it off: the models cost ~0.2 s to load (issue 6, P1).
+    validate: bool = True
 
 
 class Blocked(Exception):

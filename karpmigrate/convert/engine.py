@@ -14,9 +14,11 @@ A file with no "karpenter" in its text is never split, and its text is not kept.
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -186,7 +188,7 @@ def _release(loaded: _File) -> _File:
     (performance issue P2). A file on disk can be read again by the writer (``--out-dir``, stdout)."""
     if not loaded.todo and not loaded.parsed:
         loaded.docs = []
-        if loaded.result.source.path is not None and not loaded.result.errors:
+        if loaded.result.source.file is not None and not loaded.result.errors:
             loaded.result.original = None
     return loaded
 
@@ -326,7 +328,7 @@ def _convert_object(
         )
         return ctx, False
     converted_to_v1 = isinstance(node, Mapping) and str(node.get("apiVersion", "")).endswith("/v1")
-    if obj.karpenter and version != TARGET_VERSION and converted_to_v1:
+    if obj.karpenter and version != TARGET_VERSION and converted_to_v1 and options.validate:
         _validate(ctx, node, options.mode)
     return ctx, True
 
@@ -469,11 +471,22 @@ def _convert_all(
         return
     from concurrent.futures import ProcessPoolExecutor
 
+    # What every worker would import on its own (the pydantic models take ~0.3 s to build): once, here,
+    # before the fork.
+    import karpmigrate.io.patch  # noqa: F401
+
+    if options.validate:
+        import karpmigrate.models  # noqa: F401
+
     _FORKED[:] = [work, options, inventory, plan]
+    # Frozen objects are never visited by the collector: a worker's collections then leave the pages
+    # it shares with the parent untouched (no copy-on-write of the whole heap).
+    gc.freeze()
     try:
         with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
             results = list(pool.map(_convert_job, range(len(work)), chunksize=_chunk(len(work))))
     finally:
+        gc.unfreeze()
         _FORKED.clear()
     for loaded, (documents, text) in zip(work, results, strict=True):
         loaded.result.documents = documents
@@ -502,27 +515,54 @@ def convert_inputs(
     ``PARALLEL_MIN_DOCUMENTS`` documents to convert, on Linux), True always uses it, False never. The
     output is the same either way.
     """
-    files: list[_File] = []
+    with _fewer_collections():
+        return _convert_inputs(inputs, options, parallel)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while trees are built: with the default thresholds
+    it walks the growing heap of nodes again and again (a quarter of a second in the P3 run, issue 6).
+    The trees hold no cycles; the few the run creates are still collected, later."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _convert_inputs(inputs: Iterable[Input], options: Options, parallel: bool | None) -> list[FileResult]:
+    results: list[FileResult] = []
+    # Only files with parsed documents keep their working state; the others keep just their result
+    # (memory independent of the tree's size, performance issue P2).
+    parsed: list[_File] = []
     workloads = _wants_workloads(options)
     for item in inputs:
         result = FileResult(item.source, original=item.text, bom=item.bom)
+        results.append(result)
         if item.error is not None or item.text is None:
             if item.error is not None:
                 result.errors.append(input_finding(item.error))
-            files.append(_File(result))
             continue
         loaded = _triage(result, item.text, options)
-        # libyaml parses a Karpenter object in a fraction of a millisecond (io/fastyaml.py): in the
-        # parent, as the files are read.
-        files.append(_parse_file(loaded, workloads) if loaded.todo else loaded)
-    inventory = _number(files)
+        if loaded.todo:
+            # libyaml parses a Karpenter object in a fraction of a millisecond (io/fastyaml.py): in
+            # the parent, as the files are read.
+            loaded = _parse_file(loaded, workloads)
+            if loaded.parsed:
+                parsed.append(loaded)
+    inventory = _number(parsed)
     plan = build_plan(inventory) if options.mode is Mode.CLEAN else Plan()
-    _convert_all([f for f in files if f.parsed], options, inventory, plan, parallel)
-    return [f.result for f in files]
+    _convert_all(parsed, options, inventory, plan, parallel)
+    return results
 
 
 def read_inputs(sources: Iterable[Source], stdin: BinaryIO | None = None) -> Iterator[Input]:
-    """The I/O edge: read each source; a file that cannot be read becomes an ``Input`` with its error."""
+    """The I/O edge: read each source; a file that cannot be read becomes an ``Input`` with its error.
+
+    Serial on purpose: reader threads were measured slower on the P2 tree (the reads are page-cache
+    hits, and the threads compete with the parse for the GIL)."""
     for source in sources:
         try:
             loaded = read_source(source, stdin)

@@ -29,17 +29,19 @@ def output_text(result: FileResult) -> str | None:
     """
     if result.text is not None:
         return result.text
-    if result.original is not None or result.source.path is None or result.errors:
+    if result.original is not None or result.source.file is None or result.errors:
         return result.original
-    data = result.source.path.read_bytes()
+    with open(result.source.file, "rb") as handle:
+        data = handle.read()
     return data.removeprefix(_BOM.encode("utf-8")).decode("utf-8")
 
 
 def write_in_place(result: FileResult) -> bool:
     """Rewrite the file when its text changed; True when it was written."""
-    if not result.changed or result.source.path is None or result.text is None:
+    path = result.source.path
+    if not result.changed or path is None or result.text is None:
         return False
-    atomic_write(result.source.path, encoded(result, result.text))
+    atomic_write(path, encoded(result, result.text))
     return True
 
 

@@ -99,7 +99,7 @@ def _webhook(text: str) -> str:
     from karpmigrate.io.yaml import parse_document, to_plain
 
     try:
-        result = convert_text(text, Options(mode=Mode.WEBHOOK), file="<drift>")
+        result = convert_text(text, Options(mode=Mode.WEBHOOK, validate=False), file="<drift>")
     except (KeyError, TypeError, AttributeError) as exc:
         # A shape Go's decoder rejects (``spec: []``) fails the ConversionReview; the converter may
         # stumble on it instead of reporting it. Either way nothing is stored: nothing to compare.

@@ -148,6 +148,10 @@ class Flavor:
         """The mapping key a scalar made by ``scalar`` stands for."""
         return value
 
+    def is_mapping(self, node: Any) -> bool:
+        """``node`` (made by ``mapping`` or ``sequence``) is a mapping."""
+        return isinstance(node, dict)
+
     def finish(self, node: Any, flow: bool, end: Any) -> None:
         """Called when a collection is complete (``flow``: written in flow style; ``end``: libyaml's
         end mark of the collection)."""
@@ -539,7 +543,7 @@ class _Comments:
         key_end: Any,
         value_flow: bool,
     ) -> None:
-        if not isinstance(value, dict) or self.flows or value_flow:
+        if not self.flavor.is_mapping(value) or self.flows or value_flow:
             # Before a scalar, in a flow collection, or before a sequence's first item (ruamel then
             # also records an empty entry for the item, depending on the indentation).
             raise Unsupported("comment before a value that is not a block mapping")

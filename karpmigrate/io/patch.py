@@ -1,21 +1,26 @@
-"""Write an edited comment-free document back by patching its text, not by re-rendering it (issue 6, P3).
+"""Write an edited document back by patching its text, not by re-rendering it (issue 6, P3).
 
 ``io.yaml.dump_document`` renders the whole tree twice with ruamel (as parsed and as edited) and splices
 the lines that differ into the original text: about 4 ms for a 50-line Karpenter object. For a document
-built by libyaml (``ParsedDocument.fast``: no comment, no blank line) the edit can be applied to the text
-directly, because libyaml gives the exact span of every node:
+built by libyaml (``ParsedDocument.fast``, comment records included) the edit is applied to the text
+directly, because libyaml gives the exact span of every node and the comment records say which lines
+belong to which entry (ruamel keeps the comment lines after an entry on its last scalar):
 
-- a scalar that changed is replaced in its span: the rest of its line keeps its bytes;
-- a key that was removed takes its lines with it;
-- a key that was added, or a value whose shape changed, is rendered alone by ruamel in the document's
-  style (``io.yaml.render_fragment``) and indented to its mapping's column: the lines the full render
-  would have given.
+- a scalar that changed is replaced in its span: the rest of its line keeps its bytes, an end-of-line
+  comment keeps its column (as ruamel writes it);
+- a key that was removed takes its lines with it (its comment lines too);
+- a key that was added is rendered alone in the document's style (``_Emitter``, or ruamel through
+  ``io.yaml.render_fragment`` for what the emitter does not write) and indented to its mapping's column;
+- comment lines that moved (``io.paths`` hands them from entry to entry) are rewritten where they were
+  and where they go;
+- anything else (a value changing shape, a flow collection or a sequence changing length, the first key
+  of a ``- key: value`` item removed) is rendered for that entry alone, as it was and as it is, and the
+  lines that differ are spliced in exactly as the full path does (``io.yaml.splice``).
 
-The result is then read back with libyaml and must equal the edited tree (keys in order, values and their
-types); otherwise, or for anything this module does not handle (a flow collection or sequence that changed
-length, the first key of a ``- key: value`` item removed, a document without a final line break), the
-caller falls back to the render-and-splice path. So this path can only make a conversion faster, never
-different in meaning.
+The result is then read back with libyaml and must hold the edited tree (keys in order, values, the kind
+of each scalar); otherwise, or for a document without a final line break, ``patch_text`` returns None and
+the caller takes the full path. tests/io/test_patch.py checks the bytes against the full path on every
+convert fixture, the P3 corpus and generated edits.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 from ruamel.yaml.tokens import CommentToken
 
 from karpmigrate.io import fastyaml
+from karpmigrate.io.paths import get
+from karpmigrate.io.yaml import splice
 
 
 class _Decline(Exception):
@@ -52,6 +59,7 @@ class Span:
         "header",
         "before",
         "closing",
+        "path",
     )
 
     def __init__(self, kind: str, start: tuple[int, int], *, flow: bool = False) -> None:
@@ -72,6 +80,8 @@ class Span:
         self.before: dict[Any, tuple[str, ...]] = {}
         #: Comment lines after the collection's last entry that ruamel keeps on it (``ca.end``).
         self.closing: tuple[str, ...] = ()
+        #: Where the node sits in the document (set when it is placed in its collection).
+        self.path: tuple[Any, ...] = ()
 
     def __contains__(self, key: object) -> bool:
         return key in self.entries
@@ -121,6 +131,9 @@ class _Spans(fastyaml.Flavor):
     def key_of(self, value: Any) -> Any:
         return value.value if isinstance(value, Span) and isinstance(value.value, str) else None
 
+    def is_mapping(self, node: Any) -> bool:
+        return isinstance(node, Span) and node.kind == "map"
+
     def mapping(self, line: int, col: int, flow: bool) -> Any:
         return Span("map", (line, col), flow=flow)
 
@@ -129,8 +142,10 @@ class _Spans(fastyaml.Flavor):
 
     def set_key(self, mapping: Any, key: Any, value: Any, where: list[int]) -> None:
         mapping.entries[key] = ((where[0], where[1]), value)
+        value.path = (*mapping.path, key)
 
     def append(self, sequence: Any, value: Any, where: list[int]) -> None:
+        value.path = (*sequence.path, len(sequence.items))
         sequence.items.append(value)
 
     def finish(self, node: Any, flow: bool, end: Any) -> None:
@@ -195,6 +210,15 @@ def _tail_lines(container: Span, key: Any) -> int:
         node = container.entries[key][1] if node.kind == "map" else container.items[key]
     tail = container.tails.get(key)
     return 0 if tail is None else tail[0].count("\n") - 1
+
+
+def _inner_closings(node: Span) -> int:
+    """Comment lines kept at the end of the block collections ``node`` ends with (not its own)."""
+    total = 0
+    while node.kind != "scalar" and not node.flow and (node.entries or node.items):
+        node = list(node.entries.values())[-1][1] if node.kind == "map" else node.items[-1]
+        total += len(node.closing)
+    return total
 
 
 def _same_tails(span: Span, value: Any) -> bool:
@@ -401,7 +425,9 @@ def _same_header(above: list[Any] | None, value: Any) -> bool:
 
 
 class _Patcher:
-    def __init__(self, text: str, style: Any, render: Any) -> None:
+    def __init__(self, text: str, style: Any, render: Any, typed: fastyaml.Flavor) -> None:
+        self.typed = typed
+        self._original: Any = None
         self.text = text
         self.style = style
         self.render = render
@@ -435,9 +461,10 @@ class _Patcher:
         return first, self.closing_line(mapping, key) + len(value.closing)
 
     def closing_line(self, mapping: Span, key: str) -> int:
-        """The first line after the entry's content and the comment lines kept on its last scalar."""
+        """The first line after the entry's content, the comment lines kept on its last scalar, and those
+        kept at the end of the collections it ends with (``ca.end``), its own ones excepted."""
         _, value = mapping.entries[key]
-        return self.last_line(value) + 1 + _tail_lines(mapping, key)
+        return self.last_line(value) + 1 + _tail_lines(mapping, key) + _inner_closings(value)
 
     # ------------------------------------------------------------ rendering
 
@@ -527,8 +554,16 @@ class _Patcher:
         prefix = self.text[self.off(start[0]) : self.off(*start)]
         if first != start[0] and prefix.strip(" "):
             raise _Decline("comment lines above the first key of a sequence item")
-        text = self.fragment({key: new[key]}, start[1], new, prefix)
-        self.edits.append((self.off(first), self.off(end), text))
+        after = self.fragment({key: new[key]}, start[1], new, prefix)
+        # As the full path does, for this entry alone: render it as it was too, and splice the lines
+        # that differ between the two renders into the text, so that untouched lines keep their bytes
+        # however they are spaced (io/yaml.py ``_splice``).
+        if self._original is None:
+            self._original = fastyaml.build(self.text, self.typed)
+        container = get(self._original, span.path)
+        before = self.fragment({key: container[key]}, start[1], container, prefix)
+        region = self.text[self.off(first) : self.off(end)]
+        self.edits.append((self.off(first), self.off(end), splice(region, before, after, self.newline)))
 
     def value(self, span: Span, key: str, new: Any) -> None:
         _, old = span.entries[key]
@@ -714,13 +749,15 @@ def patch_text(text: str, tree: Any, style: Any, render: Any, typed: fastyaml.Fl
         root = fastyaml.build(text, _Spans(typed))
         if not isinstance(root, Span) or root.kind != "map" or root.header != _header(tree):
             return None
-        patcher = _Patcher(text, style, render)
+        patcher = _Patcher(text, style, render, typed)
         patcher.mapping(root, tree)
         if not patcher.edits:
             return text
         patched = patcher.apply()
         check = fastyaml.build(patched)
     except (_Decline, fastyaml.Unsupported):
+        return None
+    except Exception:  # noqa: BLE001 - ruamel asserting on a fragment: the full render decides
         return None
     return patched if same_tree(check, tree) else None
 

@@ -187,19 +187,47 @@ def _first_above(owner: tuple[Any, Any] | None) -> tuple[list[Any] | None, str]:
     return entry, _split_above(text)[1]
 
 
+def _pre(container: Any, key: Any) -> str:
+    """Comment lines ruamel keeps on the key itself (slot 1): those after a flow collection, above it."""
+    entry = container.ca.items.get(key) if isinstance(container, CommentedMap) else None
+    tokens = entry[1] if entry else None
+    if not tokens:
+        return ""
+    return "".join(" " * t.column + t.value for t in tokens if isinstance(t, CommentToken))
+
+
+def _take_pre(container: Any, key: Any) -> str:
+    text = _pre(container, key)
+    if text:
+        container.ca.items[key][1] = None
+    return text
+
+
 def _remove(container: Any, key: Any, owner: tuple[Any, Any] | None, *, carry_above: bool) -> _Entry:
+    pre = _take_pre(container, key)
     rest = _take_tail(container, key)
     eol = _own_eol(container, key)
     above = ""
     before = _previous(container, key)
+    if pre:
+        # The lines directly above this key (after a flow collection): they travel with it, or stay
+        # in front of what follows (the next key, else the entry before).
+        if carry_above:
+            above, pre = pre, ""
+        else:
+            following = _next(container, key)
+            if following is not _MISSING:
+                _give_pre(container, following, pre)
+                pre = ""
+        rest = pre + rest
     if before is not _MISSING:
         kept = _take_tail(container, before)
-        if carry_above:
+        if carry_above and not above:
             kept, above = _split_above(kept)
         _give_tail(container, before, kept + rest)
     else:
         holder, text = _first_above(owner)
-        if carry_above and holder is not None and text:
+        if carry_above and not above and holder is not None and text:
             # Only whole comment blocks travel; with a blank line in between they stay with the owner.
             above = text
             holder[3] = None
@@ -215,6 +243,21 @@ def _remove(container: Any, key: Any, owner: tuple[Any, Any] | None, *, carry_ab
         # CommentedMap.__delitem__ leaves the comment slot behind for a later key of the same name.
         container.ca.items.pop(key, None)
     return _Entry(value, eol, above, column)
+
+
+def _next(container: Any, key: Any) -> Any:
+    keys = list(container)
+    position = keys.index(key)
+    return keys[position + 1] if position + 1 < len(keys) else _MISSING
+
+
+def _give_pre(container: Any, key: Any, lines: str) -> None:
+    entry = container.ca.items.setdefault(key, [None, None, None, None])
+    tokens = []
+    for line in lines.splitlines(keepends=True):
+        text = line.lstrip(" ")
+        tokens.append(CommentToken(text, CommentMark(len(line) - len(text)), None))
+    entry[1] = tokens + list(entry[1] or [])
 
 
 def _append_to_key_line(parent: Any, key: Any, lines: str) -> None:
@@ -357,6 +400,9 @@ def comment_above(tree: Any, path: Path) -> str:
         raise KeyError(key)
     if isinstance(container, CommentedSeq):
         key %= len(container)
+    pre = _pre(container, key)
+    if pre:
+        return pre
     before = _previous(container, key)
     if before is _MISSING:
         owner = (_container(tree, path[:-2]), path[-2]) if len(path) > 1 else None

@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq, LineCol, TaggedScalar
+from ruamel.yaml.compat import ordereddict
 from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, StreamMark, YAMLError
@@ -221,7 +222,9 @@ class _RuamelFlavor(fastyaml.Flavor):
         entry = holder.ca.items.setdefault(key, [None, None, None, None])
         token = self._token(text, line, column)
         entry[0 if isinstance(holder, CommentedSeq) else 2] = token
-        if flow is not None:
+        if flow is not None and not isinstance(holder, CommentedSeq):
+            # A flow collection that is a mapping's value keeps its end-of-line comment too; as a
+            # sequence item it does not (what ruamel's constructor records).
             flow.ca.comment = [token, None]
 
     def header(
@@ -251,23 +254,38 @@ class _RuamelFlavor(fastyaml.Flavor):
         "|": LiteralScalarString,
     }
 
+    # The builder calls these once per node: they fill ruamel's records directly (constructor.py does
+    # the same through its setters) to keep a 50-line object well under a millisecond (issue 6, P3).
     def mapping(self, line: int, col: int, flow: bool) -> Any:
         node = CommentedMap()
-        node._yaml_set_line_col(line, col)
+        record: Any = LineCol()
+        record.line, record.col = line, col
+        setattr(node, _LINE_COL, record)
         return node
 
     def sequence(self, line: int, col: int, flow: bool) -> Any:
         node = CommentedSeq()
-        node._yaml_set_line_col(line, col)
+        record: Any = LineCol()
+        record.line, record.col = line, col
+        setattr(node, _LINE_COL, record)
         return node
 
     def set_key(self, mapping: Any, key: Any, value: Any, where: list[int]) -> None:
-        mapping[key] = value
-        mapping._yaml_set_kv_line_col(key, where)
+        # Keys are new (the builder declines duplicates): CommentedMap.__setitem__'s type carry-over for
+        # an existing key does not apply.
+        _DICT_SET(mapping, key, value)
+        mapping._ok.add(key)
+        record = getattr(mapping, _LINE_COL)
+        if record.data is None:
+            record.data = {}
+        record.data[key] = where
 
     def append(self, sequence: Any, value: Any, where: list[int]) -> None:
-        sequence._yaml_set_idx_line_col(len(sequence), where)
-        sequence.append(value)
+        record = getattr(sequence, _LINE_COL)
+        if record.data is None:
+            record.data = {}
+        record.data[len(sequence)] = where
+        _LIST_APPEND(sequence, value)
 
     def before_key(self, mapping: Any, key: Any, lines: list[tuple[str, int, int]]) -> None:
         entry = mapping.ca.items.setdefault(key, [None, None, None, None])
@@ -304,6 +322,9 @@ class _RuamelFlavor(fastyaml.Flavor):
             node.fa.set_block_style()
 
 
+_LINE_COL = LineCol.attrib
+_DICT_SET = ordereddict.__setitem__
+_LIST_APPEND = list.append
 RUAMEL = _RuamelFlavor()
 
 
@@ -415,10 +436,10 @@ def _render(tree: Any, style: Style, original: str | None = None) -> str:
         out = io.StringIO()
         yaml.dump(tree, out)
         text = out.getvalue()
-    if style.newline == "\n":
-        return text
-    # Comment tokens keep the CRLF they were read with; normalise first or they come out as CR CR LF.
-    return text.replace("\r\n", "\n").replace("\n", style.newline)
+    # Comment tokens keep the CRLF they were read with (a comment moved from a CRLF file into an LF one
+    # too): normalise first, or they come out as CR CR LF, or as CRLF lines in an LF file.
+    text = text.replace("\r\n", "\n")
+    return text if style.newline == "\n" else text.replace("\n", style.newline)
 
 
 def _lines(text: str) -> list[str]:
@@ -490,7 +511,7 @@ def _regions(before: list[str], after: list[str], valid: list[bool]) -> Iterator
         yield s, e, end_of[s], start_of[e]
 
 
-def _splice(original: str, before: str, after: str, newline: str) -> str:
+def splice(original: str, before: str, after: str, newline: str) -> str:
     """A with the A'→B' line hunks applied; untouched lines of A keep their exact bytes."""
     trailing = not original or _ends_with_break(original)
     a = _lines(original if trailing else original + newline)
@@ -544,7 +565,7 @@ def dump_document(parsed: ParsedDocument) -> str:
     before = parsed._baseline
     if after == before:
         return original
-    spliced = _splice(original, before, after, parsed.style.newline)
+    spliced = splice(original, before, after, parsed.style.newline)
     if spliced == after == _finish(after, parsed.style):
         # The kept lines of A were byte-equal to A': the splice is the render itself, and both outcomes
         # of the re-parse below are these same bytes, so it can only cost time.

@@ -273,3 +273,35 @@ def test_wrong_types_are_an_error_note_never_an_exception(mode, spec):
     assert result.failed or mode == "webhook"
     if "KC006" in {n.code for n in result.notes}:
         assert not result.changed
+
+
+def test_kubelet_comment_after_flow_requirements_moves_with_it():
+    # The comment sat between a flow list and `kubelet:` (ruamel keeps it on the key): it used to be lost.
+    nodepool = (
+        "apiVersion: karpenter.sh/v1beta1\nkind: NodePool\nmetadata:\n  name: a\nspec:\n  template:\n"
+        "    spec:\n      nodeClassRef: {name: c}\n"
+        "      requirements: [{key: kubernetes.io/arch, operator: In, values: [amd64]}]\n"
+        "      # Kubelet settings\n      kubelet:\n        maxPods: 20\n"
+    )
+    nodeclass = (
+        "apiVersion: karpenter.k8s.aws/v1beta1\nkind: EC2NodeClass\nmetadata:\n  name: c\nspec:\n"
+        "  amiFamily: AL2\n  role: r\n  subnetSelectorTerms: [{tags: {a: b}}]\n"
+        "  securityGroupSelectorTerms: [{tags: {a: b}}]\n"
+    )
+    out = convert_texts({"np.yaml": nodepool, "nc.yaml": nodeclass})
+    assert "Kubelet settings" not in (out["np.yaml"].text or "")
+    assert "  # Kubelet settings\n  kubelet:\n    maxPods: 20\n" in (out["nc.yaml"].text or "")
+
+
+def test_validate_false_skips_the_v1_models(monkeypatch):
+    # Drift and lint compare what the webhook stores: they do not load the pydantic models (issue 6).
+    from karpmigrate.convert import Mode, Options, convert_text, engine
+
+    def fail(*args):
+        raise AssertionError("validated")
+
+    monkeypatch.setattr(engine, "_validate", fail)
+    text = "apiVersion: karpenter.sh/v1beta1\nkind: NodePool\nmetadata:\n  name: a\nspec:\n  template:\n    spec:\n      nodeClassRef: {name: c}\n"
+    assert convert_text(text, Options(mode=Mode.WEBHOOK, validate=False)).changed
+    with pytest.raises(AssertionError, match="validated"):
+        convert_text(text, Options(mode=Mode.WEBHOOK))

@@ -281,3 +281,36 @@ def test_set_with_comment_above_a_new_key_reindents_it():
 
     out = _edit(COMMENTED, edit)
     assert out.endswith("  d: 3\n# about b, line 1\ntop:\n  c: 2\n")
+
+
+# ---------------------------------------------------------------- comments after a flow collection
+
+# ruamel keeps the comment lines between a flow collection and the next key on that key (slot 1): they
+# must travel with the key, or stay in front of what follows it, never vanish.
+AFTER_FLOW = """\
+    spec:
+      requirements: [{key: k, operator: In, values: [a]}]
+      # Kubelet settings
+      kubelet:
+        maxPods: 20
+      weight: 1
+    """
+
+
+def test_comment_above_reads_the_lines_after_a_flow_collection():
+    assert comment_above(_parse(AFTER_FLOW).tree, ("spec", "kubelet")) == "  # Kubelet settings\n"
+
+
+def test_pop_with_comment_takes_the_lines_after_a_flow_collection():
+    out = _edit(AFTER_FLOW, lambda t: pop(t, ("spec", "kubelet"), with_comment=True))
+    assert "Kubelet settings" not in out and "weight: 1" in out
+
+
+def test_pop_keeps_the_lines_after_a_flow_collection_before_the_next_key():
+    out = _edit(AFTER_FLOW, lambda t: pop(t, ("spec", "kubelet")))
+    assert out.endswith("  # Kubelet settings\n  weight: 1\n"), out
+
+
+def test_move_carries_the_lines_after_a_flow_collection():
+    out = _edit(AFTER_FLOW, lambda t: move(t, ("spec", "kubelet"), ("kubelet",)))
+    assert out.endswith("# Kubelet settings\nkubelet:\n  maxPods: 20\n"), out
