@@ -247,51 +247,58 @@ def build(text: str, flavor: Flavor = LIGHT) -> Any:
         parser.dispose()
 
 
-def _check(event: Any) -> None:
-    if getattr(event, "anchor", None) is not None:
-        raise Unsupported("anchor")
-    if getattr(event, "tag", None) is not None:
-        # An explicit tag (`!!str 12`, `!Ref x`, `! x`): ruamel keeps it (TaggedScalar, tagged collections).
-        raise Unsupported("tag")
-
-
 _SKIP = (_events.StreamStartEvent, _events.StreamEndEvent) if _CParser is not None else ()
+#: The events after which the text since the previous one is read for comments (not the stream's).
+_COMMENTED = (
+    frozenset(
+        {
+            _events.ScalarEvent,
+            _events.MappingStartEvent,
+            _events.SequenceStartEvent,
+            _events.MappingEndEvent,
+            _events.SequenceEndEvent,
+            _events.DocumentStartEvent,
+            _events.DocumentEndEvent,
+            _events.AliasEvent,
+        }
+    )
+    if _CParser is not None
+    else frozenset()
+)
 
 
 def _build(parser: Any, flavor: Flavor, text: str) -> Any:
+    # The hot loop of every parse (one pass per event): names are bound locally, the most frequent
+    # events are tested first.
+    Scalar, MappingStart, SequenceStart = (
+        _events.ScalarEvent,
+        _events.MappingStartEvent,
+        _events.SequenceStartEvent,
+    )
+    MappingEnd, SequenceEnd = _events.MappingEndEvent, _events.SequenceEndEvent
+    DocumentStart, DocumentEnd = _events.DocumentStartEvent, _events.DocumentEndEvent
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
     comments = (
         _Comments(text, flavor, stack) if flavor.comments and ("#" in text or _BLANK.search(text)) else None
     )
+    scalar, new_mapping, new_sequence, finish = flavor.scalar, flavor.mapping, flavor.sequence, flavor.finish
     get_event = parser.get_event
-    while parser.check_event():
+    while True:
         event = get_event()
+        if event is None:
+            break
         kind = type(event)
-        if kind in _SKIP:
-            continue
-        if comments is not None:
+        if comments is not None and kind in _COMMENTED:
             comments.advance(event)
             comments.check_open(event)
-        if kind is _events.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise Unsupported("more than one document")
-            if event.version is not None or event.tags:
-                raise Unsupported("directive")
-            continue
-        if kind is _events.DocumentEndEvent:
-            continue
-        if kind is _events.AliasEvent:
-            raise Unsupported("alias")
-        mark = event.start_mark
         if stack and stack[-1].empty_at is not None:
             _place_empty(stack[-1], event, text)
-        if kind is _events.MappingEndEvent or kind is _events.SequenceEndEvent:
+        if kind is MappingEnd or kind is SequenceEnd:
             frame = stack.pop()
             node = frame.node
-            flavor.finish(node, frame.flow, event.end_mark)
+            finish(node, frame.flow, event.end_mark)
             if comments is not None:
                 comments.ended(frame)
                 if frame.flow:
@@ -299,18 +306,32 @@ def _build(parser: Any, flavor: Flavor, text: str) -> Any:
             if not stack:
                 root = node
             continue
-        _check(event)
-        if kind is _events.ScalarEvent:
-            value = flavor.scalar(event)
+        if kind is Scalar:
             is_collection = False
-        elif kind is _events.MappingStartEvent:
-            value = flavor.mapping(mark.line, mark.column, bool(event.flow_style))
+        elif kind is MappingStart or kind is SequenceStart:
             is_collection = True
-        elif kind is _events.SequenceStartEvent:
-            value = flavor.sequence(mark.line, mark.column, bool(event.flow_style))
-            is_collection = True
-        else:  # pragma: no cover - libyaml has no other event
-            raise Unsupported(f"event {kind.__name__}")
+        elif kind is DocumentStart:
+            documents += 1
+            if documents > 1:
+                raise Unsupported("more than one document")
+            if event.version is not None or event.tags:
+                raise Unsupported("directive")
+            continue
+        elif kind is DocumentEnd or kind in _SKIP:
+            continue
+        else:  # an alias (libyaml has no other event)
+            raise Unsupported("alias")
+        if event.anchor is not None:
+            raise Unsupported("anchor")
+        if event.tag is not None:
+            # An explicit tag (`!!str 12`, `!Ref x`, `! x`): ruamel keeps it (TaggedScalar, tagged collections).
+            raise Unsupported("tag")
+        if is_collection:
+            mark = event.start_mark
+            flow = bool(event.flow_style)
+            value = (new_mapping if kind is MappingStart else new_sequence)(mark.line, mark.column, flow)
+        else:
+            value = scalar(event)
         if len(stack) >= MAX_DEPTH:
             # ruamel counts the innermost scalar as a level too (MaxDepthExceededError, KV005).
             raise Unsupported("nesting too deep")
@@ -325,10 +346,11 @@ def _build(parser: Any, flavor: Flavor, text: str) -> Any:
             frame = stack[-1]
             if comments is not None:
                 comments.place(frame, value, event, is_collection, stack)
-            slot = (frame.node, frame.key if frame.is_map else len(frame.node))
+            if is_collection:
+                slot = (frame.node, frame.key if frame.is_map else len(frame.node))
             _place(frame, value, event, flavor, is_collection)
         if is_collection:
-            stack.append(_Frame(value, kind is _events.MappingStartEvent, bool(event.flow_style), slot))
+            stack.append(_Frame(value, kind is MappingStart, flow, slot))
     if comments is not None:
         comments.finish()
     return root
