@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 import yaml
@@ -282,12 +282,18 @@ FINAL = {
     r"\(budget <= 10\): (PASS|FAIL)",
     "p3_karpenter.py": r"P3 median karpmigrate \d+\.\d{3} s for 20 documents, \d+ documents/s \(budget >= 400\), "
     r"peak RSS \d+\.\d MB: (PASS|FAIL)",
+    "p4_audit.py": r"P4 median karpmigrate \d+\.\d{3} s, kubectl \d+\.\d{3} s, ratio \d+\.\d\d \(budget <= 1\.5\), "
+    r"peak RSS \d+\.\d MB \(budget <= 300\): (PASS|FAIL)",
 }
 
 
 @pytest.mark.parametrize("script", sorted(FINAL))
 def test_script_quick_mode_prints_its_figures(script):
-    references = {"p1_precommit.py": measure.find_yamllint, "p2_monorepo.py": measure.find_libyaml_python}
+    references = {
+        "p1_precommit.py": measure.find_yamllint,
+        "p2_monorepo.py": measure.find_libyaml_python,
+        "p4_audit.py": lambda flag: _bench("p4_audit").find_kubectl(flag),  # CI may have no kubectl
+    }
     if script in references:
         try:
             references[script](None)
@@ -308,3 +314,52 @@ def test_script_quick_mode_prints_its_figures(script):
     assert re.fullmatch(r"P\d machine: \d+ cores, .*, load average [\d.]+ [\d.]+ [\d.]+", lines[0])
     measured = [line for line in lines if re.fullmatch(_RUN, line)]
     assert len(measured) == len([line for line in lines if " run 1/1 " in line]) >= 1
+
+
+# ---------------------------------------------------------------- P4 (audit against kubectl)
+
+
+def test_p4_without_kubectl_exits_2_with_one_line(monkeypatch, capsys, tmp_path):
+    p4 = _bench("p4_audit")
+    monkeypatch.delenv(p4.KUBECTL_ENV, raising=False)
+    monkeypatch.setattr(p4.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(p4, "MACHINE_KUBECTL", tmp_path / "kubectl")
+    assert p4.main(["--quick", "--kubectl", str(tmp_path / "missing")]) == 2
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        f"error: kubectl not found (the P4 reference); pass --kubectl PATH or set ${p4.KUBECTL_ENV}"
+    ]
+    assert "P4 median" not in out
+
+
+def _requests(p4: ModuleType, limits: dict[str, list[str | None]]) -> SimpleNamespace:
+    recorded = p4.server_module().Recorded
+    requests = [
+        recorded("GET", path, {} if limit is None else {"limit": limit}, {})
+        for plural, path in p4.LISTS.items()
+        for limit in limits.get(plural, ["500"])
+    ]
+    return SimpleNamespace(requests=requests)
+
+
+@pytest.mark.parametrize(
+    ("limits", "error"),
+    [
+        ({}, None),
+        ({"pods": ["500"] * 4}, None),  # a list restarted after a 410 reads more pages
+        ({"pods": ["500", "500"]}, "kubectl read 2 pages of /api/v1/pods for 1200 objects"),
+        ({"pods": ["0"]}, "kubectl listed /api/v1/pods with limit 0"),
+        ({"nodes": [None]}, "kubectl listed /api/v1/nodes with limit none"),
+        ({"nodepools": []}, r"kubectl listed /apis/karpenter.sh/v1/nodepools with limit \(no request\)"),
+    ],
+)
+def test_p4_checks_that_every_list_is_read_to_its_end_in_pages_of_500(limits, error):
+    p4 = _bench("p4_audit")
+    counts = {"pods": 1200, "nodes": 10, "nodeclaims": 20, "nodepools": 2}
+    limits = {"pods": ["500"] * 3, **limits}
+    log = p4.Logged(_requests(p4, limits), counts)
+    if error is None:
+        assert log.check("kubectl") == {plural: len(limits.get(plural, [1])) for plural in p4.LISTS}
+    else:
+        with pytest.raises(measure.SetupError, match=error):
+            log.check("kubectl")
