@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 
 from karpmigrate.convert import codes
 from karpmigrate.convert._base import Blocked, Context, Mode, Options
-from karpmigrate.convert.plan import Copy, Inventory, ObjectInfo, Plan, build_plan
+from karpmigrate.convert.plan import Copy, Inventory, ObjectInfo, Plan, build_plan, kubelet_of
 from karpmigrate.convert.rules import rules_for
 from karpmigrate.convert.rules.cl09_kubelet_in import give_kubelet
 from karpmigrate.errors import InputError
@@ -214,9 +214,9 @@ def _triage(result: FileResult, text: str, options: Options) -> _File:
 
 
 def _parse_file(loaded: _File, workloads: bool) -> _File:
-    """Parse the documents ``_triage`` picked (in a worker process for a large input set).
+    """Parse the documents ``_triage`` picked.
 
-    ``ObjectInfo.order`` is left at 0: ``_number`` sets it in input order once every file is back.
+    ``ObjectInfo.order`` is left at 0: ``_number`` sets it in input order once every file is read.
     """
     result, display = loaded.result, loaded.result.display
     for index in loaded.todo:
@@ -229,8 +229,6 @@ def _parse_file(loaded: _File, workloads: bool) -> _File:
         found = list(_objects(parsed.tree, workloads))
         if not found:
             continue
-        # Before any rule edits this tree or moves a node of it into another document (CL-9).
-        parsed.keep_baseline()
         for obj in found:
             if obj.karpenter:
                 node = paths.get(parsed.tree, obj.prefix)
@@ -239,6 +237,8 @@ def _parse_file(loaded: _File, workloads: bool) -> _File:
                 name = meta.get("name") if isinstance(meta.get("name"), str) else None
                 key = (display, doc.index, obj.prefix)
                 obj.info = ObjectInfo(key, obj.kind, obj.api_version, name, data, node, 0)
+                if obj.kind == "NodePool":
+                    obj.info.kubelet = kubelet_of(node)
         loaded.parsed[doc.index] = _Doc(doc, parsed, found)
     loaded.todo = []
     if result.errors:
@@ -247,14 +247,26 @@ def _parse_file(loaded: _File, workloads: bool) -> _File:
     return _release(loaded)
 
 
-def _number(files: list[_File]) -> Inventory:
+def _infos(loaded: _File) -> list[ObjectInfo]:
+    return [obj.info for d in loaded.parsed.values() for obj in d.objects if obj.info is not None]
+
+
+def _number(objects: list[ObjectInfo]) -> Inventory:
     """The inventory in input order: ``order`` breaks ties between equally near objects (plan.py)."""
-    objects = [
-        obj.info for f in files for d in f.parsed.values() for obj in d.objects if obj.info is not None
-    ]
     for order, info in enumerate(objects):
         info.order = order
     return Inventory(objects)
+
+
+def _shed(loaded: _File) -> _File:
+    """Keep what the plan needs of a parsed file (each object's plain data, a NodePool's kubelet) and drop
+    its trees: the conversion parses the file again when its turn comes, so memory holds one file's trees
+    at a time, not the whole input set's (performance issue P2)."""
+    for info in _infos(loaded):
+        info.node = None
+    loaded.docs = []
+    loaded.parsed = {}
+    return loaded
 
 
 # ---------------------------------------------------------------- converting
@@ -421,7 +433,7 @@ def _assemble(loaded: _File, edits: Mapping[int, _Edit]) -> str:
 
 # ---------------------------------------------------------------- a process pool for large input sets
 
-#: Below this many documents to convert, starting worker processes costs more than it saves (tests,
+#: Below this many files to convert, starting worker processes costs more than it saves (tests,
 #: pre-commit hooks on a few files, a single file on stdin).
 PARALLEL_MIN_DOCUMENTS = 64
 WORKERS = 2
@@ -441,8 +453,15 @@ def _pool_context() -> Any:
 
 
 def _convert_file(loaded: _File, options: Options, inventory: Inventory, plan: Plan) -> None:
-    edits = _apply_rules(loaded, options, inventory, plan)
-    loaded.result.text = _assemble(loaded, edits)
+    # The second parse of this file: its text is kept (``result.original``), its first trees were shed.
+    text = loaded.result.original
+    assert text is not None
+    again = _parse_file(_triage(loaded.result, text, options), _wants_workloads(options))
+    for entry in again.parsed.values():
+        # Before any rule edits this tree or moves a node of it into another document (CL-9).
+        entry.parsed.keep_baseline()
+    edits = _apply_rules(again, options, inventory, plan)
+    loaded.result.text = _assemble(again, edits)
 
 
 def _convert_job(index: int) -> tuple[list[DocumentResult], str | None]:
@@ -464,7 +483,7 @@ def _convert_all(
     results). A rule reads other documents only through the inventory and the plan, which the parse
     fixed before any rule ran, so the order of the files does not matter; results keep input order."""
     context = _pool_context()
-    wanted = sum(len(f.parsed) for f in work) >= PARALLEL_MIN_DOCUMENTS
+    wanted = len(work) >= PARALLEL_MIN_DOCUMENTS
     if context is None or not (parallel or (parallel is None and wanted)):
         for loaded in work:
             _convert_file(loaded, options, inventory, plan)
@@ -537,6 +556,7 @@ def _convert_inputs(inputs: Iterable[Input], options: Options, parallel: bool | 
     # Only files with parsed documents keep their working state; the others keep just their result
     # (memory independent of the tree's size, performance issue P2).
     parsed: list[_File] = []
+    objects: list[ObjectInfo] = []
     workloads = _wants_workloads(options)
     for item in inputs:
         result = FileResult(item.source, original=item.text, bom=item.bom)
@@ -548,11 +568,12 @@ def _convert_inputs(inputs: Iterable[Input], options: Options, parallel: bool | 
         loaded = _triage(result, item.text, options)
         if loaded.todo:
             # libyaml parses a Karpenter object in a fraction of a millisecond (io/fastyaml.py): in
-            # the parent, as the files are read.
+            # the parent, as the files are read, and again when the file is converted.
             loaded = _parse_file(loaded, workloads)
             if loaded.parsed:
-                parsed.append(loaded)
-    inventory = _number(parsed)
+                objects.extend(_infos(loaded))
+                parsed.append(_shed(loaded))
+    inventory = _number(objects)
     plan = build_plan(inventory) if options.mode is Mode.CLEAN else Plan()
     _convert_all(parsed, options, inventory, plan, parallel)
     return results

@@ -37,6 +37,9 @@ class ObjectInfo:
     data: Mapping[str, Any]
     node: Any
     order: int
+    #: A v1beta1 NodePool's kubelet, taken while its tree was at hand (the conversion drops the trees it
+    #: planned from, performance issue P2); None: read it from ``node``.
+    kubelet: Kubelet | None = None
 
     @property
     def file(self) -> str:
@@ -107,8 +110,8 @@ class Kubelet:
     node: Any
     #: The comment lines directly above ``kubelet:`` in the NodePool; they move with it.
     above: str
-    #: The NodePool's round-trip tree (its indentation decides how far comments shift).
-    pool: Any
+    #: The column of the NodePool's ``spec.template.spec`` keys (it decides how far comments shift).
+    column: int | None
 
 
 @dataclass(slots=True)
@@ -185,12 +188,21 @@ def _setting_key(kubelet: Any) -> str:
     return json.dumps(plain, sort_keys=True, default=str)
 
 
+def kubelet_of(tree: Any) -> Kubelet | None:
+    """The kubelet of a NodePool's round-trip tree, with the comment above it and its indentation."""
+    where = ("spec", "template", "spec", "kubelet")
+    node = paths.get(tree, where)
+    if node is None:
+        return None
+    spec = paths.get(tree, where[:-1])
+    column = getattr(getattr(spec, "lc", None), "col", None)
+    return Kubelet(node, paths.comment_above(tree, where), column if isinstance(column, int) else None)
+
+
 def _pool_setting(pool: ObjectInfo, nodeclass: ObjectInfo) -> tuple[str, Kubelet | None]:
     """(key, kubelet to move or None) of the kubelet this NodePool's nodes run with today."""
     if pool.version == "v1beta1":
-        where = ("spec", "template", "spec", "kubelet")
-        node = paths.get(pool.node, where)
-        moving = None if node is None else Kubelet(node, paths.comment_above(pool.node, where), pool.node)
+        moving = pool.kubelet if pool.kubelet is not None else kubelet_of(pool.node)
         return _setting_key(_template_spec(pool.data).get("kubelet")), moving
     annotation = _mapping(_mapping(pool.data.get("metadata")).get("annotations")).get(KUBELET_ANNOTATION)
     if isinstance(annotation, str):

@@ -597,7 +597,6 @@ class _Patcher:
         _, old = span.entries[key]
         line = self.closing_line(span, key)
         self.edits.append((self.off(line), self.off(line + len(old.closing)), ""))
-        old.closing = ()
 
     def retail(
         self, old: Span, new: Any, before: tuple[str, int] | None, after: tuple[str, int] | None

@@ -12,7 +12,7 @@ import copy
 from ruamel.yaml.comments import CommentedMap
 
 from karpmigrate.convert import codes
-from karpmigrate.convert._base import CLAIM_SPEC, Context, rule
+from karpmigrate.convert._base import Context, rule
 from karpmigrate.convert.plan import Kubelet
 from karpmigrate.io import paths
 
@@ -48,11 +48,10 @@ def kubelet_from_nodepools(obj: CommentedMap, ctx: Context) -> None:
 
 def give_kubelet(nodeclass: CommentedMap, kubelet: Kubelet) -> None:
     """Append a NodePool's kubelet to ``spec`` with its comments, shifted to the EC2NodeClass indentation."""
-    source = paths.get(kubelet.pool, CLAIM_SPEC["NodePool"])
     target = paths.get(nodeclass, ("spec",))
     node = copy.deepcopy(kubelet.node)
-    if isinstance(source, CommentedMap) and isinstance(target, CommentedMap) and target.lc.col is not None:
-        node = paths.transplant(kubelet.node, source.lc.col, target.lc.col)
+    if kubelet.column is not None and isinstance(target, CommentedMap) and target.lc.col is not None:
+        node = paths.transplant(kubelet.node, kubelet.column, target.lc.col)
     paths.set_(nodeclass, ("spec", "kubelet"), node, above=kubelet.above)
 
 
