@@ -210,7 +210,8 @@ def _has_libyaml(python: Path) -> bool:
 # ---------------------------------------------------------------- the scripts' common shape
 
 
-def parser(description: str, runs: int) -> argparse.ArgumentParser:
+def parser(description: str, runs: int, *, profile: bool = False) -> argparse.ArgumentParser:
+    """The flags every script shares (``profile``: also ``--profile N``, one cProfile run's top N)."""
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--runs", type=int, default=runs, help=f"Measured runs of each command (default {runs}).")
     p.add_argument("--warmup", type=int, default=1, help="Unmeasured runs first (file cache); default 1.")
@@ -220,6 +221,14 @@ def parser(description: str, runs: int) -> argparse.ArgumentParser:
     p.add_argument(
         "--workdir", type=Path, help="Keep the generated files here (default: a temporary directory)."
     )
+    if profile:
+        p.add_argument(
+            "--profile",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Print the cProfile top N (cumulative) of one run.",
+        )
     return p
 
 

@@ -82,20 +82,13 @@ def body(a: argparse.Namespace) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = m.parser(__doc__.split("\n\n")[0], runs=3)
+    p = m.parser(__doc__.split("\n\n")[0], runs=3, profile=True)
     p.add_argument("--files", type=int, default=10_000, help="Files in the tree (default 10000).")
     p.add_argument(
         "--karpenter-share", type=float, default=0.02, help="Share of Karpenter files (default 0.02)."
     )
     p.add_argument(
         "--ref-python", help=f"Python with PyYAML on libyaml (default: ${m.REF_PYTHON_ENV}, this one, ...)."
-    )
-    p.add_argument(
-        "--profile",
-        type=int,
-        default=0,
-        metavar="N",
-        help="Print the cProfile top N (cumulative) of one run.",
     )
     args = p.parse_args(argv)
     m.quick(args)

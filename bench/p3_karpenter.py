@@ -59,15 +59,8 @@ def body(a: argparse.Namespace) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = m.parser(__doc__.split("\n\n")[0], runs=3)
+    p = m.parser(__doc__.split("\n\n")[0], runs=3, profile=True)
     p.add_argument("--pairs", type=int, default=1000, help="NodePool + EC2NodeClass pairs (default 1000).")
-    p.add_argument(
-        "--profile",
-        type=int,
-        default=0,
-        metavar="N",
-        help="Print the cProfile top N (cumulative) of one run.",
-    )
     args = p.parse_args(argv)
     m.quick(args)
     if args.quick:

@@ -162,19 +162,12 @@ def body(a: argparse.Namespace) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = m.parser(__doc__.split("\n\n")[0], runs=5)
+    p = m.parser(__doc__.split("\n\n")[0], runs=5, profile=True)
     p.add_argument("--kubectl", help=f"kubectl executable (default: ${KUBECTL_ENV}, PATH, /usr/bin/kubectl).")
     p.add_argument("--nodepools", type=int, default=50, help="NodePools in the cluster (default 50).")
     p.add_argument("--nodeclaims", type=int, default=2000, help="NodeClaims (default 2000).")
     p.add_argument("--pods", type=int, default=20_000, help="Pods (default 20000).")
     p.add_argument("--nodes", type=int, default=2000, help="Nodes (default 2000).")
-    p.add_argument(
-        "--profile",
-        type=int,
-        default=0,
-        metavar="N",
-        help="Print the cProfile top N (cumulative) of one run.",
-    )
     args = p.parse_args(argv)
     m.quick(args)
     if args.quick:

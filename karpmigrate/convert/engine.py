@@ -213,8 +213,9 @@ def _triage(result: FileResult, text: str, options: Options) -> _File:
     return _release(loaded)
 
 
-def _parse_file(loaded: _File, workloads: bool) -> _File:
-    """Parse the documents ``_triage`` picked.
+def _parse_file(loaded: _File, workloads: bool, *, planning: bool = True) -> _File:
+    """Parse the documents ``_triage`` picked (``planning``: for the plan, which also needs each
+    NodePool's kubelet; the second parse, for the rules, does not).
 
     ``ObjectInfo.order`` is left at 0: ``_number`` sets it in input order once every file is read.
     """
@@ -237,7 +238,7 @@ def _parse_file(loaded: _File, workloads: bool) -> _File:
                 name = meta.get("name") if isinstance(meta.get("name"), str) else None
                 key = (display, doc.index, obj.prefix)
                 obj.info = ObjectInfo(key, obj.kind, obj.api_version, name, data, node, 0)
-                if obj.kind == "NodePool":
+                if planning and obj.kind == "NodePool":
                     obj.info.kubelet = kubelet_of(node)
         loaded.parsed[doc.index] = _Doc(doc, parsed, found)
     loaded.todo = []
@@ -456,7 +457,7 @@ def _convert_file(loaded: _File, options: Options, inventory: Inventory, plan: P
     # The second parse of this file: its text is kept (``result.original``), its first trees were shed.
     text = loaded.result.original
     assert text is not None
-    again = _parse_file(_triage(loaded.result, text, options), _wants_workloads(options))
+    again = _parse_file(_triage(loaded.result, text, options), _wants_workloads(options), planning=False)
     for entry in again.parsed.values():
         # Before any rule edits this tree or moves a node of it into another document (CL-9).
         entry.parsed.keep_baseline()

@@ -22,6 +22,7 @@ against ruamel's, node for node, on every fixture and on generated documents.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 try:  # PyYAML built with libyaml; without it every document goes to ruamel.
@@ -632,30 +633,65 @@ def _place(frame: _Frame, value: Any, event: Any, flavor: Flavor, is_collection:
     frame.key_mark = None
 
 
-def locate(tree: Any, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int] | None:
-    """``io.yaml.locate`` for light trees: 0-based (line, column) of ``path`` (of its key when ``key``).
+def _positioned(node: Any, kind: type) -> bool:
+    # A collection a conversion rule created (a plain dict) has no position records.
+    return isinstance(node, kind) and hasattr(node, "lc")
 
-    The same walk: the deepest existing ancestor for a missing path, the key's position for a step that
-    is not the last one.
+
+def _find_key(mapping: Any, part: str | int, key_text: Callable[[Any], Any]) -> Any:
+    if part in mapping:
+        return part
+    for key in mapping:
+        if key_text(key) == part:
+            return key
+    raise KeyError(part)
+
+
+def _position(container: Any, key: Any, *, of_key: bool) -> tuple[int, int] | None:
+    data = container.lc.data
+    if data is None:
+        # A node a conversion rule created has no position: point at its container, if that has one.
+        return (container.lc.line, container.lc.col) if container.lc.line is not None else None
+    if isinstance(container, list):
+        if key in data:
+            return data[key][0], data[key][1]
+    elif key in data:
+        entry = data[key]
+        return (entry[0], entry[1]) if of_key else (entry[2], entry[3])
+    # Merged (`<<: *base`) keys have no position of their own: point at their mapping.
+    return container.lc.line, container.lc.col
+
+
+def locate(
+    tree: Any, path: tuple[str | int, ...], *, key: bool = False, key_text: Callable[[Any], Any] = str
+) -> tuple[int, int] | None:
+    """0-based (line, column) in the document of the node at ``path`` (of its key when ``key``), in a
+    tree with ruamel's position records: ruamel's own or a light one (``io.yaml.locate`` is this walk).
+
+    For a path that does not exist (a missing required field), the position of the deepest existing
+    ancestor: the key that holds it, as editors underline the object that lacks a property.
+    ``key_text`` gives a key as a path spells it (ruamel trees may hold non-string keys).
     """
-    if not isinstance(tree, (LightMap, LightSeq)):
+    if not hasattr(tree, "lc"):
         return None
     node: Any = tree
-    where: tuple[int, int] = (tree.lc.line, tree.lc.col)
+    where: tuple[int, int] | None = (tree.lc.line, tree.lc.col)
     for depth, part in enumerate(path):
         last = depth == len(path) - 1
-        if isinstance(node, LightMap) and isinstance(part, str) and part in node:
-            found: Any = part
-            entry = node.lc.data[found]
-            where = (entry[0], entry[1]) if key and last else (entry[2], entry[3])
-            if not last:
-                where = (entry[0], entry[1])
-        elif isinstance(node, LightSeq) and isinstance(part, int) and -len(node) <= part < len(node):
-            found = part % len(node)
-            entry = node.lc.data[found]
-            where = (entry[0], entry[1])
-        else:
+        try:
+            if _positioned(node, Mapping):
+                found = _find_key(node, part, key_text)
+            elif _positioned(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
+                found = part % len(node)
+            else:
+                return where
+        except KeyError:
             return where
+        # A node created by a rule has no position: keep the nearest ancestor's.
+        where = _position(node, found, of_key=key and last) or where
+        if not last and _positioned(node, Mapping):
+            # Missing deeper: report at this key, not at the first line of its block value.
+            where = _position(node, found, of_key=True) or where
         node = node[found]
     return where
 

@@ -256,19 +256,18 @@ class _RuamelFlavor(fastyaml.Flavor):
 
     # The builder calls these once per node: they fill ruamel's records directly (constructor.py does
     # the same through its setters) to keep a 50-line object well under a millisecond (issue 6, P3).
-    def mapping(self, line: int, col: int, flow: bool) -> Any:
-        node = CommentedMap()
+    @staticmethod
+    def _placed(node: Any, line: int, col: int) -> Any:
         record: Any = LineCol()
         record.line, record.col = line, col
         setattr(node, _LINE_COL, record)
         return node
 
+    def mapping(self, line: int, col: int, flow: bool) -> Any:
+        return self._placed(CommentedMap(), line, col)
+
     def sequence(self, line: int, col: int, flow: bool) -> Any:
-        node = CommentedSeq()
-        record: Any = LineCol()
-        record.line, record.col = line, col
-        setattr(node, _LINE_COL, record)
-        return node
+        return self._placed(CommentedSeq(), line, col)
 
     def set_key(self, mapping: Any, key: Any, value: Any, where: list[int]) -> None:
         # Keys are new (the builder declines duplicates): CommentedMap.__setitem__'s type carry-over for
@@ -629,58 +628,15 @@ def to_plain(node: Any) -> Any:
     return node
 
 
-def _find_key(mapping: CommentedMap, part: str | int) -> Any:
-    if part in mapping:
-        return part
-    for key in mapping:
-        if _plain_key(key) == part:
-            return key
-    raise KeyError(part)
-
-
-def _position(container: CommentedBase, key: Any, *, of_key: bool) -> tuple[int, int] | None:
-    data = container.lc.data
-    if data is None:
-        # A node a conversion rule created has no position: point at its container, if that has one.
-        return (container.lc.line, container.lc.col) if container.lc.line is not None else None
-    if isinstance(container, CommentedSeq):
-        if key in data:
-            return data[key][0], data[key][1]
-    elif key in data:
-        entry = data[key]
-        return (entry[0], entry[1]) if of_key else (entry[2], entry[3])
-    # Merged (`<<: *base`) keys have no position of their own: point at their mapping.
-    return container.lc.line, container.lc.col
-
-
 def locate(tree: Any, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int] | None:
     """0-based (line, column) in the document of the node at ``path`` (of its key when ``key``).
 
     For a path that does not exist (a missing required field), the position of the deepest existing
-    ancestor: the key that holds it, as editors underline the object that lacks a property.
+    ancestor (``fastyaml.locate``, the one walk for ruamel's trees and the light ones).
     """
     if not isinstance(tree, CommentedBase):
         return None
-    node: Any = tree
-    where: tuple[int, int] | None = (tree.lc.line, tree.lc.col)
-    for depth, part in enumerate(path):
-        last = depth == len(path) - 1
-        try:
-            if isinstance(node, CommentedMap):
-                found = _find_key(node, part)
-            elif isinstance(node, CommentedSeq) and isinstance(part, int) and -len(node) <= part < len(node):
-                found = part % len(node)
-            else:
-                return where
-        except KeyError:
-            return where
-        # A node created by a rule has no position: keep the nearest ancestor's.
-        where = _position(node, found, of_key=key and last) or where
-        if not last and isinstance(node, CommentedMap):
-            # Missing deeper: report at this key, not at the first line of its block value.
-            where = _position(node, found, of_key=True) or where
-        node = node[found]
-    return where
+    return fastyaml.locate(tree, path, key=key, key_text=_plain_key)
 
 
 __all__ = [
